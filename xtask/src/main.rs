@@ -1,0 +1,52 @@
+//! Project automation, in the cargo-xtask style: `cargo xtask <command>` runs the commands
+//! below from anywhere in the workspace (the alias lives in `.cargo/config.toml`).
+//!
+//! - `codegen [--check]`: regenerate everything made from the description in `openapi/`, or
+//!   fail with a diff when something generated is stale.
+//! - `ci`: every check and test of the project; the README's test command.
+
+#![allow(
+    clippy::print_stdout,
+    reason = "a command-line tool; its report is its output"
+)]
+
+mod bundle;
+mod ci;
+mod codegen;
+mod operations;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci>";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let root = project_root();
+
+    match args.as_slice() {
+        ["codegen"] => codegen::run(&root, false),
+        ["codegen", "--check"] => codegen::run(&root, true),
+        ["ci"] => ci::run(&root),
+        _ => anyhow::bail!("{USAGE}"),
+    }
+}
+
+/// The workspace root: the folder above this crate's manifest.
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
