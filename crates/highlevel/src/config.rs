@@ -1,0 +1,453 @@
+//! Building a [`Client`]: the Maton API key, the base URLs, the connection to use and the
+//! `Version` override, from explicit settings or the environment. Explicit settings win.
+//!
+//! The API key is a secret. It lives only inside the HTTP client's default headers, marked
+//! sensitive, and no `Debug` output or error message of this module contains it.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+use crate::{api, maton};
+
+/// Where the proxied HighLevel API lives.
+pub const DEFAULT_BASE_URL: &str = "https://api.maton.ai/highlevel-pit";
+/// Where Maton's connection management lives.
+pub const DEFAULT_MATON_URL: &str = "https://api.maton.ai";
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const USER_AGENT: &str = concat!("highlevel-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The environment variables [`ClientBuilder::from_env`] reads.
+const ENV_API_KEY: &str = "MATON_API_KEY";
+const ENV_CONNECTION: &str = "MATON_CONNECTION";
+const ENV_BASE_URL: &str = "HIGHLEVEL_BASE_URL";
+const ENV_MATON_URL: &str = "MATON_BASE_URL";
+
+/// A configured client for HighLevel through Maton.
+///
+/// [`Client::api`] calls HighLevel operations, [`Client::maton`] manages connections. Both
+/// share one connection pool. Cloning is cheap, and so is [`Client::with_connection`].
+#[derive(Clone)]
+pub struct Client {
+    api: api::Client,
+    maton: maton::Client,
+}
+
+impl Client {
+    /// A builder, starting from nothing (the environment is not read).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment alone; see [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// The HighLevel operations.
+    pub fn api(&self) -> &api::Client {
+        &self.api
+    }
+
+    /// Maton's connection management.
+    pub fn maton(&self) -> &maton::Client {
+        &self.maton
+    }
+
+    /// A copy of this client that sends `connection` as `Maton-Connection` on every HighLevel
+    /// request. It shares this client's connection pool.
+    pub fn with_connection(&self, connection: &str) -> Result<Self, ConfigError> {
+        let state = ClientState {
+            connection: Some(header_value(connection, Setting::Connection)?),
+            ..self.api.inner.clone()
+        };
+        let api = api::Client::new_with_client(&self.api.baseurl, self.api.client.clone(), state);
+        Ok(Self {
+            api,
+            maton: self.maton.clone(),
+        })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.api.baseurl)
+            .field("maton_url", &self.maton.baseurl)
+            .field("state", &self.api.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Per-client settings that the request hooks apply to each request.
+///
+/// It is part of the generated clients' constructors; build clients with [`ClientBuilder`]
+/// rather than by hand.
+#[derive(Clone, Debug, Default)]
+pub struct ClientState {
+    pub(crate) connection: Option<HeaderValue>,
+    pub(crate) api_version: Option<HeaderValue>,
+}
+
+/// Settings for a [`Client`].
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    maton_url: Option<String>,
+    connection: Option<String>,
+    api_version: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// A builder seeded from the environment: `MATON_API_KEY`, `MATON_CONNECTION` (the
+    /// `Maton-Connection` to send), `HIGHLEVEL_BASE_URL` and `MATON_BASE_URL`. Settings made
+    /// on the builder afterwards replace what the environment gave.
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |name| lookup(name).filter(|v: &String| !v.is_empty());
+        Self {
+            api_key: get(ENV_API_KEY),
+            base_url: get(ENV_BASE_URL),
+            maton_url: get(ENV_MATON_URL),
+            connection: get(ENV_CONNECTION),
+            ..Self::default()
+        }
+    }
+
+    /// The Maton API key, sent as `Authorization: Bearer <key>`.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL of the HighLevel operations, `https://api.maton.ai/highlevel-pit` unless
+    /// set (a sandbox's URL, or another Maton gateway).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The base URL of Maton's connection management, `https://api.maton.ai` unless set.
+    pub fn maton_base_url(mut self, url: impl Into<String>) -> Self {
+        self.maton_url = Some(url.into());
+        self
+    }
+
+    /// The connection id sent as `Maton-Connection` on HighLevel requests. Without one,
+    /// Maton uses the account's default connection.
+    pub fn connection(mut self, id: impl Into<String>) -> Self {
+        self.connection = Some(id.into());
+        self
+    }
+
+    /// A `Version` header to send on every HighLevel request instead of the value the
+    /// description gives each operation.
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// The longest a whole request may take, 30 seconds unless set.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest connecting may take, 10 seconds unless set.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let key = self.api_key.as_deref().ok_or(ConfigError::MissingApiKey)?;
+        let mut auth = header_value(&format!("Bearer {key}"), Setting::ApiKey)?;
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(USER_AGENT)
+            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .build()
+            .map_err(ConfigError::Http)?;
+
+        let api_url = checked_url(self.base_url.as_deref(), DEFAULT_BASE_URL, Setting::BaseUrl)?;
+        let maton_url = checked_url(
+            self.maton_url.as_deref(),
+            DEFAULT_MATON_URL,
+            Setting::MatonUrl,
+        )?;
+        let state = ClientState {
+            connection: optional_header(self.connection.as_deref(), Setting::Connection)?,
+            api_version: optional_header(self.api_version.as_deref(), Setting::ApiVersion)?,
+        };
+
+        Ok(Client {
+            api: api::Client::new_with_client(&api_url, http.clone(), state.clone()),
+            maton: maton::Client::new_with_client(&maton_url, http, state),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("maton_url", &self.maton_url)
+            .field("connection", &self.connection)
+            .field("api_version", &self.api_version)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
+}
+
+/// A setting that [`ClientBuilder::build`] refused. Messages never contain the API key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No API key was given.
+    #[error(
+        "no Maton API key: set MATON_API_KEY (from https://maton.ai/settings) or call \
+         ClientBuilder::api_key"
+    )]
+    MissingApiKey,
+    /// A base URL is not an absolute http(s) URL without query or fragment.
+    #[error("{setting} is not a usable base URL: {reason}")]
+    InvalidUrl {
+        /// The setting, such as `the base URL (base_url, HIGHLEVEL_BASE_URL)`.
+        setting: Setting,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A value that goes into a header holds characters a header cannot carry.
+    #[error("{0} contains control or non-visible characters, which a header cannot carry")]
+    InvalidHeader(Setting),
+    /// The HTTP client could not be built (its TLS setup failed, for instance).
+    #[error("cannot build the HTTP client")]
+    Http(#[source] reqwest::Error),
+}
+
+/// A setting named in a [`ConfigError`], with the builder method and variable that set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Setting {
+    /// `api_key`, `MATON_API_KEY`.
+    ApiKey,
+    /// `base_url`, `HIGHLEVEL_BASE_URL`.
+    BaseUrl,
+    /// `maton_base_url`, `MATON_BASE_URL`.
+    MatonUrl,
+    /// `connection`, `MATON_CONNECTION`.
+    Connection,
+    /// `api_version`.
+    ApiVersion,
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Setting::ApiKey => "the API key (api_key, MATON_API_KEY)",
+            Setting::BaseUrl => "the base URL (base_url, HIGHLEVEL_BASE_URL)",
+            Setting::MatonUrl => "the Maton base URL (maton_base_url, MATON_BASE_URL)",
+            Setting::Connection => "the connection id (connection, MATON_CONNECTION)",
+            Setting::ApiVersion => "the Version override (api_version)",
+        })
+    }
+}
+
+fn optional_header(
+    value: Option<&str>,
+    setting: Setting,
+) -> Result<Option<HeaderValue>, ConfigError> {
+    value.map(|v| header_value(v, setting)).transpose()
+}
+
+/// A header value, refusing every control character (`HeaderValue` alone lets a tab through).
+fn header_value(value: &str, setting: Setting) -> Result<HeaderValue, ConfigError> {
+    if value.chars().any(char::is_control) {
+        return Err(ConfigError::InvalidHeader(setting));
+    }
+    HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeader(setting))
+}
+
+/// Checks a base URL and drops its trailing slash: operation paths start with one.
+fn checked_url(
+    value: Option<&str>,
+    default: &str,
+    setting: Setting,
+) -> Result<String, ConfigError> {
+    let text = value.unwrap_or(default);
+    let invalid = |reason: &str| ConfigError::InvalidUrl {
+        setting,
+        reason: reason.to_owned(),
+    };
+
+    let url = Url::parse(text).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or a fragment"));
+    }
+    Ok(text.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk-secret-9d1e";
+
+    fn env(vars: &[(&str, &str)]) -> ClientBuilder {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ClientBuilder::from_lookup(move |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn without_a_key_the_error_says_how_to_set_one() {
+        let err = env(&[]).build().unwrap_err();
+
+        assert!(matches!(err, ConfigError::MissingApiKey));
+        assert!(err.to_string().contains("MATON_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn the_environment_configures_a_client() {
+        let client = env(&[
+            (ENV_API_KEY, KEY),
+            (ENV_CONNECTION, "conn-1"),
+            (ENV_BASE_URL, "http://127.0.0.1:9/highlevel-pit/"),
+        ])
+        .build()
+        .unwrap();
+
+        assert_eq!(client.api.baseurl, "http://127.0.0.1:9/highlevel-pit");
+        assert_eq!(client.maton.baseurl, DEFAULT_MATON_URL);
+        assert_eq!(client.api.inner.connection.as_ref().unwrap(), "conn-1");
+    }
+
+    #[test]
+    fn explicit_settings_beat_the_environment() {
+        let client = env(&[(ENV_API_KEY, KEY), (ENV_CONNECTION, "from-env")])
+            .connection("explicit")
+            .base_url("https://gateway.example.com/highlevel-pit")
+            .build()
+            .unwrap();
+
+        assert_eq!(client.api.inner.connection.as_ref().unwrap(), "explicit");
+        assert_eq!(
+            client.api.baseurl,
+            "https://gateway.example.com/highlevel-pit"
+        );
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let err = env(&[(ENV_API_KEY, "")]).build().unwrap_err();
+        assert!(matches!(err, ConfigError::MissingApiKey));
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_key() {
+        let builder = Client::builder().api_key(KEY);
+        let client = builder.clone().build().unwrap();
+
+        for shown in [
+            format!("{builder:?}"),
+            format!("{client:?}"),
+            format!("{client:#?}"),
+        ] {
+            assert!(!shown.contains(KEY), "{shown}");
+        }
+        assert!(format!("{builder:?}").contains("<redacted>"));
+    }
+
+    #[test]
+    fn header_values_with_control_characters_are_refused_without_echoing_them() {
+        for bad in ["qz7\r\nX-Injected: 1", "qz7\tid", "qz7\0"] {
+            let err = Client::builder()
+                .api_key(KEY)
+                .connection(bad)
+                .build()
+                .unwrap_err();
+
+            assert!(
+                matches!(err, ConfigError::InvalidHeader(Setting::Connection)),
+                "{err}"
+            );
+            assert!(err.to_string().contains("MATON_CONNECTION"), "{err}");
+            assert!(!err.to_string().contains("qz7"), "{err}");
+        }
+
+        let err = Client::builder()
+            .api_key("key\nwith newline")
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(err, ConfigError::InvalidHeader(Setting::ApiKey)),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("newline"), "{err}");
+    }
+
+    #[test]
+    fn base_urls_must_be_plain_http_urls() {
+        let cases = [
+            ("not a url", "relative URL"),
+            ("ftp://example.com", "scheme"),
+            ("https://example.com/?a=1", "query"),
+        ];
+        for (url, reason) in cases {
+            let err = Client::builder()
+                .api_key(KEY)
+                .base_url(url)
+                .build()
+                .unwrap_err();
+
+            assert!(matches!(
+                err,
+                ConfigError::InvalidUrl {
+                    setting: Setting::BaseUrl,
+                    ..
+                }
+            ));
+            assert!(err.to_string().contains(reason), "{url}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_client_with_another_connection_keeps_the_rest() {
+        let client = Client::builder()
+            .api_key(KEY)
+            .api_version("v3")
+            .build()
+            .unwrap();
+        let pinned = client.with_connection("conn-2").unwrap();
+
+        assert_eq!(pinned.api.inner.connection.as_ref().unwrap(), "conn-2");
+        assert_eq!(pinned.api.inner.api_version.as_ref().unwrap(), "v3");
+        assert!(client.api.inner.connection.is_none());
+        assert!(client.with_connection("bad\nid").is_err());
+    }
+}
