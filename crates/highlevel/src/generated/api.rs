@@ -1868,7 +1868,7 @@ pub mod types {
         ///Delivery state, such as `delivered`, `read`, `failed`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///Numeric message type code (1 for SMS, and so on).
+        ///Numeric message type code, such as 1 for a call, 2 for SMS and 3 for email.
         #[serde(
             rename = "type",
             skip_serializing_if = "::std::option::Option::is_none"
