@@ -152,6 +152,14 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// The location named by query parameter `name`, after checking the caller may act on
+    /// it (presence was checked against the description already).
+    pub(crate) fn query_location(&self, name: &str) -> Result<String, ApiError> {
+        let id = self.query(name).unwrap_or_default().to_owned();
+        self.location(&id)?;
+        Ok(id)
+    }
+
     /// The location an object belongs to: itself for a location, its `locationId` (or
     /// `altId`) field, or else the location of the object it hangs from.
     pub(crate) fn location_of(&self, kind: Kind, id: &str) -> Option<String> {

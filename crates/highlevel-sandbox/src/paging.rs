@@ -17,6 +17,12 @@ pub(crate) fn limit(ctx: &Ctx<'_>, default: usize) -> Result<usize, ApiError> {
         return Ok(default);
     };
 
+    // An empty page would look like the end of the list to a client.
+    if asked == 0 {
+        return Err(ApiError::unprocessable(vec![format!(
+            "{param} must not be less than 1"
+        )]));
+    }
     if let Some(max) = paging.and_then(|p| p.max_limit)
         && asked > i64::from(max)
     {

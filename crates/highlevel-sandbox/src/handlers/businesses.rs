@@ -31,8 +31,7 @@ pub(crate) fn handler(name: &str) -> Option<Handler> {
 }
 
 fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let location = ctx.query("locationId").unwrap_or_default().to_owned();
-    ctx.location(&location)?;
+    let location = ctx.query_location("locationId")?;
     let limit = paging::limit(ctx, 100)?;
     let skip = paging::offset(ctx)?;
 

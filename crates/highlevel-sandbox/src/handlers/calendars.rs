@@ -55,8 +55,7 @@ pub(crate) fn handler(name: &str) -> Option<Handler> {
 }
 
 fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let location = ctx.query("locationId").unwrap_or_default().to_owned();
-    ctx.location(&location)?;
+    let location = ctx.query_location("locationId")?;
     let group = ctx.query("groupId");
     let drafts = ctx.query("showDrafted") != Some("false");
 
@@ -144,8 +143,7 @@ fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 fn list_events(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let location = ctx.query("locationId").unwrap_or_default().to_owned();
-    ctx.location(&location)?;
+    let location = ctx.query_location("locationId")?;
     let calendar = ctx.query("calendarId").map(str::to_owned);
     let user = ctx.query("userId").map(str::to_owned);
     let group = ctx.query("groupId").map(str::to_owned);
@@ -275,8 +273,7 @@ fn free_slots(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 fn list_groups(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let location = ctx.query("locationId").unwrap_or_default().to_owned();
-    ctx.location(&location)?;
+    let location = ctx.query_location("locationId")?;
     let groups: Vec<&Value> = ctx
         .store
         .list(Kind::CalendarGroup, &location)

@@ -40,14 +40,8 @@ pub(crate) fn handler(name: &str) -> Option<Handler> {
 const CONTACT_SERVER_FIELDS: [&str; 4] = ["id", "locationId", "dateAdded", "dateUpdated"];
 
 fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let location = ctx.query("locationId").unwrap_or_default().to_owned();
-    ctx.location(&location)?;
+    let location = ctx.query_location("locationId")?;
     let limit = paging::limit(ctx, 20)?;
-    if limit == 0 {
-        return Err(ApiError::unprocessable(vec![
-            "limit must not be less than 1".into(),
-        ]));
-    }
     let after_ms = ctx.query_number("startAfter")?;
     let needle = ctx
         .query("query")

@@ -72,14 +72,8 @@ pub(crate) fn handler(name: &str) -> Option<Handler> {
 }
 
 fn search(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let location = ctx.query("locationId").unwrap_or_default().to_owned();
-    ctx.location(&location)?;
+    let location = ctx.query_location("locationId")?;
     let limit = paging::limit(ctx, 20)?;
-    if limit == 0 {
-        return Err(ApiError::unprocessable(vec![
-            "limit must not be less than 1".into(),
-        ]));
-    }
     let after = ctx.query_number("startAfterDate")?;
     let added_from = ctx.query_number("startDate")?;
     let added_to = ctx.query_number("endDate")?;
@@ -196,11 +190,6 @@ fn messages(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let id = ctx.path("conversationId").to_owned();
     ctx.find(Kind::Conversation, &id, "Conversation")?;
     let limit = paging::limit(ctx, 20)?;
-    if limit == 0 {
-        return Err(ApiError::unprocessable(vec![
-            "limit must not be less than 1".into(),
-        ]));
-    }
     let types: Option<Vec<&str>> = ctx.query("type").map(|t| {
         t.split(',')
             .map(str::trim)

@@ -40,14 +40,8 @@ pub(crate) fn handler(name: &str) -> Option<Handler> {
 }
 
 fn search(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let location = ctx.query("location_id").unwrap_or_default().to_owned();
-    ctx.location(&location)?;
+    let location = ctx.query_location("location_id")?;
     let limit = paging::limit(ctx, 20)?;
-    if limit == 0 {
-        return Err(ApiError::unprocessable(vec![
-            "limit must not be less than 1".into(),
-        ]));
-    }
     let page = ctx.query_number("page")?.unwrap_or(1);
     if page < 1 {
         return Err(ApiError::unprocessable(vec![
@@ -258,8 +252,7 @@ fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 fn list_pipelines(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let location = ctx.query("locationId").unwrap_or_default().to_owned();
-    ctx.location(&location)?;
+    let location = ctx.query_location("locationId")?;
     let pipelines: Vec<&Value> = ctx.store.list(Kind::Pipeline, &location).values().collect();
     Reply::ok(json!({ "pipelines": pipelines }))
 }

@@ -21,8 +21,7 @@ pub(crate) fn handler(name: &str) -> Option<Handler> {
 }
 
 fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let location = ctx.query("locationId").unwrap_or_default().to_owned();
-    ctx.location(&location)?;
+    let location = ctx.query_location("locationId")?;
 
     let users: Vec<&Value> = ctx.store.list(Kind::User, &location).values().collect();
     Reply::ok(json!({ "users": users }))
