@@ -4,7 +4,8 @@
 use highlevel::api::types;
 use highlevel::{Client, Error};
 use highlevel_sandbox::{
-    AGENCY_CONNECTION, COMPANY_ID, LOCATION_IDS, RateLimits, Sandbox, SandboxConfig,
+    AGENCY_CONNECTION, COMPANY_ID, LOCATION_CONNECTIONS, LOCATION_IDS, RateLimits, Sandbox,
+    SandboxConfig,
 };
 
 async fn start() -> (Sandbox, Client) {
@@ -17,6 +18,8 @@ async fn start() -> (Sandbox, Client) {
         .api_key(sandbox.api_key())
         .base_url(sandbox.proxy_url())
         .maton_base_url(sandbox.url())
+        .connection(LOCATION_CONNECTIONS[0])
+        .agency_connection(AGENCY_CONNECTION)
         .build()
         .unwrap();
     (sandbox, client)

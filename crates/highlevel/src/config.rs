@@ -5,11 +5,15 @@
 //! sensitive, and no `Debug` output or error message of this module contains it.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
+use crate::limiter::{Limiter, RateLimitPolicy};
+use crate::retry::RetryPolicy;
+use crate::routing::{Connections, parse_location_connections};
 use crate::{api, maton};
 
 /// Where the proxied HighLevel API lives.
@@ -24,6 +28,8 @@ const USER_AGENT: &str = concat!("highlevel-rust/", env!("CARGO_PKG_VERSION"));
 /// The environment variables [`ClientBuilder::from_env`] reads.
 const ENV_API_KEY: &str = "MATON_API_KEY";
 const ENV_CONNECTION: &str = "MATON_CONNECTION";
+const ENV_AGENCY_CONNECTION: &str = "MATON_AGENCY_CONNECTION";
+const ENV_LOCATION_CONNECTIONS: &str = "MATON_LOCATION_CONNECTIONS";
 const ENV_BASE_URL: &str = "HIGHLEVEL_BASE_URL";
 const ENV_MATON_URL: &str = "MATON_BASE_URL";
 
@@ -59,10 +65,15 @@ impl Client {
     }
 
     /// A copy of this client that sends `connection` as `Maton-Connection` on every HighLevel
-    /// request. It shares this client's connection pool.
+    /// request, whatever token the operation needs. It shares this client's connection pool
+    /// and rate limiter.
     pub fn with_connection(&self, connection: &str) -> Result<Self, ConfigError> {
+        let connections = Connections {
+            pinned: Some(header_value(connection, Setting::Connection)?),
+            ..(*self.api.inner.connections).clone()
+        };
         let state = ClientState {
-            connection: Some(header_value(connection, Setting::Connection)?),
+            connections: Arc::new(connections),
             ..self.api.inner.clone()
         };
         let api = api::Client::new_with_client(&self.api.baseurl, self.api.client.clone(), state);
@@ -87,10 +98,22 @@ impl fmt::Debug for Client {
 ///
 /// It is part of the generated clients' constructors; build clients with [`ClientBuilder`]
 /// rather than by hand.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone)]
 pub struct ClientState {
-    pub(crate) connection: Option<HeaderValue>,
+    pub(crate) connections: Arc<Connections>,
     pub(crate) api_version: Option<HeaderValue>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) limiter: Arc<Limiter>,
+}
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientState")
+            .field("connections", &self.connections)
+            .field("api_version", &self.api_version)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Settings for a [`Client`].
@@ -100,15 +123,22 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     maton_url: Option<String>,
     connection: Option<String>,
+    agency_connection: Option<String>,
+    location_connections: Vec<(String, String)>,
+    location_connections_env: Option<String>,
     api_version: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    rate_limit: RateLimitPolicy,
 }
 
 impl ClientBuilder {
     /// A builder seeded from the environment: `MATON_API_KEY`, `MATON_CONNECTION` (the
-    /// `Maton-Connection` to send), `HIGHLEVEL_BASE_URL` and `MATON_BASE_URL`. Settings made
-    /// on the builder afterwards replace what the environment gave.
+    /// default sub-account connection), `MATON_AGENCY_CONNECTION`,
+    /// `MATON_LOCATION_CONNECTIONS` (`location=connection` pairs, comma-separated),
+    /// `HIGHLEVEL_BASE_URL` and `MATON_BASE_URL`. Settings made on the builder afterwards
+    /// replace what the environment gave.
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -120,6 +150,8 @@ impl ClientBuilder {
             base_url: get(ENV_BASE_URL),
             maton_url: get(ENV_MATON_URL),
             connection: get(ENV_CONNECTION),
+            agency_connection: get(ENV_AGENCY_CONNECTION),
+            location_connections_env: get(ENV_LOCATION_CONNECTIONS),
             ..Self::default()
         }
     }
@@ -143,10 +175,40 @@ impl ClientBuilder {
         self
     }
 
-    /// The connection id sent as `Maton-Connection` on HighLevel requests. Without one,
-    /// Maton uses the account's default connection.
+    /// The default sub-account connection: the `Maton-Connection` of operations that need
+    /// a sub-account token, for locations without a connection of their own.
     pub fn connection(mut self, id: impl Into<String>) -> Self {
         self.connection = Some(id.into());
+        self
+    }
+
+    /// The connection holding the agency token, for location management and snapshots.
+    pub fn agency_connection(mut self, id: impl Into<String>) -> Self {
+        self.agency_connection = Some(id.into());
+        self
+    }
+
+    /// The sub-account connection of one location, used instead of the default one for
+    /// requests acting on that location.
+    pub fn location_connection(
+        mut self,
+        location: impl Into<String>,
+        id: impl Into<String>,
+    ) -> Self {
+        self.location_connections.push((location.into(), id.into()));
+        self
+    }
+
+    /// How failed attempts are retried ([`RetryPolicy::default`] unless set).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The rate the client holds itself to before the service reports its own limits
+    /// ([`RateLimitPolicy::default`] unless set).
+    pub fn rate_limit(mut self, policy: RateLimitPolicy) -> Self {
+        self.rate_limit = policy;
         self
     }
 
@@ -192,13 +254,46 @@ impl ClientBuilder {
             Setting::MatonUrl,
         )?;
         let state = ClientState {
-            connection: optional_header(self.connection.as_deref(), Setting::Connection)?,
+            connections: Arc::new(self.connections()?),
             api_version: optional_header(self.api_version.as_deref(), Setting::ApiVersion)?,
+            retry: self.retry,
+            limiter: Arc::new(Limiter::new(self.rate_limit)),
         };
 
         Ok(Client {
             api: api::Client::new_with_client(&api_url, http.clone(), state.clone()),
             maton: maton::Client::new_with_client(&maton_url, http, state),
+        })
+    }
+}
+
+impl ClientBuilder {
+    /// The configured connections, checked. Pairs given on the builder win over the
+    /// environment's for the same location.
+    fn connections(&self) -> Result<Connections, ConfigError> {
+        let mut by_location = std::collections::HashMap::new();
+        if let Some(text) = &self.location_connections_env {
+            let pairs =
+                parse_location_connections(text).map_err(|reason| ConfigError::InvalidValue {
+                    setting: Setting::LocationConnections,
+                    reason,
+                })?;
+            for (location, id) in pairs {
+                by_location.insert(location, header_value(&id, Setting::LocationConnections)?);
+            }
+        }
+        for (location, id) in &self.location_connections {
+            by_location.insert(
+                location.clone(),
+                header_value(id, Setting::LocationConnections)?,
+            );
+        }
+
+        Ok(Connections {
+            agency: optional_header(self.agency_connection.as_deref(), Setting::AgencyConnection)?,
+            sub_account: optional_header(self.connection.as_deref(), Setting::Connection)?,
+            by_location,
+            pinned: None,
         })
     }
 }
@@ -210,10 +305,14 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("maton_url", &self.maton_url)
             .field("connection", &self.connection)
+            .field("agency_connection", &self.agency_connection)
+            .field("location_connections", &self.location_connections)
             .field("api_version", &self.api_version)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .finish()
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .finish_non_exhaustive()
     }
 }
 
@@ -231,6 +330,14 @@ pub enum ConfigError {
     #[error("{setting} is not a usable base URL: {reason}")]
     InvalidUrl {
         /// The setting, such as `the base URL (base_url, HIGHLEVEL_BASE_URL)`.
+        setting: Setting,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A setting's value does not have the form it needs.
+    #[error("{setting} is not usable: {reason}")]
+    InvalidValue {
+        /// The setting.
         setting: Setting,
         /// What is wrong with it.
         reason: String,
@@ -255,6 +362,10 @@ pub enum Setting {
     MatonUrl,
     /// `connection`, `MATON_CONNECTION`.
     Connection,
+    /// `agency_connection`, `MATON_AGENCY_CONNECTION`.
+    AgencyConnection,
+    /// `location_connection`, `MATON_LOCATION_CONNECTIONS`.
+    LocationConnections,
     /// `api_version`.
     ApiVersion,
 }
@@ -266,6 +377,12 @@ impl fmt::Display for Setting {
             Setting::BaseUrl => "the base URL (base_url, HIGHLEVEL_BASE_URL)",
             Setting::MatonUrl => "the Maton base URL (maton_base_url, MATON_BASE_URL)",
             Setting::Connection => "the connection id (connection, MATON_CONNECTION)",
+            Setting::AgencyConnection => {
+                "the agency connection (agency_connection, MATON_AGENCY_CONNECTION)"
+            }
+            Setting::LocationConnections => {
+                "the location connections (location_connection, MATON_LOCATION_CONNECTIONS)"
+            }
             Setting::ApiVersion => "the Version override (api_version)",
         })
     }
@@ -344,7 +461,10 @@ mod tests {
 
         assert_eq!(client.api.baseurl, "http://127.0.0.1:9/highlevel-pit");
         assert_eq!(client.maton.baseurl, DEFAULT_MATON_URL);
-        assert_eq!(client.api.inner.connection.as_ref().unwrap(), "conn-1");
+        assert_eq!(
+            client.api.inner.connections.sub_account.as_ref().unwrap(),
+            "conn-1"
+        );
     }
 
     #[test]
@@ -355,10 +475,37 @@ mod tests {
             .build()
             .unwrap();
 
-        assert_eq!(client.api.inner.connection.as_ref().unwrap(), "explicit");
+        assert_eq!(
+            client.api.inner.connections.sub_account.as_ref().unwrap(),
+            "explicit"
+        );
         assert_eq!(
             client.api.baseurl,
             "https://gateway.example.com/highlevel-pit"
+        );
+    }
+
+    #[test]
+    fn connections_per_token_and_location_come_from_the_environment() {
+        let client = env(&[
+            (ENV_API_KEY, KEY),
+            (ENV_AGENCY_CONNECTION, "conn-agency"),
+            (ENV_LOCATION_CONNECTIONS, "loc-1=conn-a, loc-2=conn-b"),
+        ])
+        .location_connection("loc-2", "conn-explicit")
+        .build()
+        .unwrap();
+
+        let connections = &client.api.inner.connections;
+        assert_eq!(connections.agency.as_ref().unwrap(), "conn-agency");
+        assert_eq!(connections.by_location["loc-1"], "conn-a");
+        assert_eq!(connections.by_location["loc-2"], "conn-explicit");
+
+        let err = env(&[(ENV_API_KEY, KEY), (ENV_LOCATION_CONNECTIONS, "loc-1")]).build();
+        let err = err.unwrap_err().to_string();
+        assert!(
+            err.contains("MATON_LOCATION_CONNECTIONS") && err.contains("`loc-1`"),
+            "{err}"
         );
     }
 
@@ -445,9 +592,16 @@ mod tests {
             .unwrap();
         let pinned = client.with_connection("conn-2").unwrap();
 
-        assert_eq!(pinned.api.inner.connection.as_ref().unwrap(), "conn-2");
+        assert_eq!(
+            pinned.api.inner.connections.pinned.as_ref().unwrap(),
+            "conn-2"
+        );
         assert_eq!(pinned.api.inner.api_version.as_ref().unwrap(), "v3");
-        assert!(client.api.inner.connection.is_none());
+        assert!(client.api.inner.connections.pinned.is_none());
+        assert!(Arc::ptr_eq(
+            &pinned.api.inner.limiter,
+            &client.api.inner.limiter
+        ));
         assert!(client.with_connection("bad\nid").is_err());
     }
 }

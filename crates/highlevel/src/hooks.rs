@@ -1,12 +1,14 @@
 //! The request hooks of the generated clients: the one place where every request gets the
-//! headers its operation needs, whichever client method sent it.
+//! headers its operation needs, waits for the rate limiter, and is retried when that is
+//! safe, whichever client method sent it.
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::config::ClientState;
-use crate::operation::{Operation, TokenType};
-use crate::{api, maton};
+use crate::operation::Operation;
+use crate::retry::{self, Verdict};
+use crate::{api, maton, routing};
 
 /// The header that picks which stored token Maton injects.
 pub(crate) const MATON_CONNECTION: HeaderName = HeaderName::from_static("maton-connection");
@@ -24,6 +26,14 @@ impl ClientHooks<ClientState> for api::Client {
     ) -> Result<(), Error<E>> {
         prepare(self.inner(), request, info.operation_id).map_err(Error::InvalidRequest)
     }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        send(self.inner(), self.client(), request, info.operation_id).await
+    }
 }
 
 impl ClientHooks<ClientState> for maton::Client {
@@ -36,15 +46,21 @@ impl ClientHooks<ClientState> for maton::Client {
     }
 }
 
-/// Sets the `Version` and `Maton-Connection` headers that operation `name` needs.
-fn prepare(state: &ClientState, request: &mut reqwest::Request, name: &str) -> Result<(), String> {
-    let op = Operation::find(name).ok_or_else(|| {
+fn operation(name: &str) -> Result<&'static Operation, String> {
+    Operation::find(name).ok_or_else(|| {
         format!("`{name}` is missing from the operation table; run `cargo xtask codegen`")
-    })?;
+    })
+}
+
+/// Sets the `Version` and `Maton-Connection` headers that operation `name` needs, or
+/// refuses the request when the connection it needs is not configured.
+fn prepare(state: &ClientState, request: &mut reqwest::Request, name: &str) -> Result<(), String> {
+    let op = operation(name)?;
+    let location = routing::location(op, request);
+    let connection = state.connections.pick(op, location.as_deref())?;
 
     let headers = request.headers_mut();
     headers.remove(GENERATED_VERSION);
-
     if let Some(version) = op.version {
         let value = state
             .api_version
@@ -52,11 +68,63 @@ fn prepare(state: &ClientState, request: &mut reqwest::Request, name: &str) -> R
             .unwrap_or(HeaderValue::from_static(version));
         headers.insert(VERSION, value);
     }
-    // Maton's own operations act on the account, not on one of its connections.
-    if op.token != TokenType::Maton
-        && let Some(connection) = &state.connection
-    {
-        headers.insert(MATON_CONNECTION, connection.clone());
+    if let Some(connection) = connection {
+        headers.insert(MATON_CONNECTION, connection);
     }
     Ok(())
+}
+
+/// Sends `request`, within the rate limit of its connection and location, retrying as the
+/// retry policy and the operation's method allow.
+async fn send(
+    state: &ClientState,
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    name: &str,
+) -> reqwest::Result<reqwest::Response> {
+    // An unknown operation was refused by `prepare` already; treat it as a write to be safe.
+    let write = operation(name).map_or(true, Operation::is_write);
+    let key = limiter_key(name, &request);
+
+    let mut request = request;
+    let mut attempt = 1;
+    loop {
+        // A body that cannot be copied (a stream) cannot be sent twice.
+        let spare = request.try_clone();
+        state.limiter.acquire(&key).await;
+        let outcome = http.execute(request).await;
+        if let Ok(response) = &outcome {
+            state.limiter.observe(&key, response.headers());
+        }
+
+        let interval = state.limiter.interval(&key);
+        match (
+            retry::decide(&state.retry, attempt, write, &outcome, interval),
+            spare,
+        ) {
+            (Verdict::RetryAfter(wait), Some(next)) => {
+                tokio::time::sleep(wait).await;
+                request = next;
+                attempt += 1;
+            }
+            _ => return outcome,
+        }
+    }
+}
+
+/// The rate-limit window a request counts against: its connection and the location it
+/// acts on, as HighLevel counts.
+fn limiter_key(name: &str, request: &reqwest::Request) -> String {
+    let connection = request
+        .headers()
+        .get(MATON_CONNECTION)
+        .and_then(|v| v.to_str().ok());
+    let location = operation(name)
+        .ok()
+        .and_then(|op| routing::location(op, request));
+    format!(
+        "{}|{}",
+        connection.unwrap_or_default(),
+        location.unwrap_or_default()
+    )
 }

@@ -19,7 +19,10 @@
 
 mod config;
 mod hooks;
+mod limiter;
 mod operation;
+mod retry;
+mod routing;
 
 /// Code written by `cargo xtask codegen`; see each file's header.
 mod generated {
@@ -42,12 +45,14 @@ mod generated {
     pub mod operations;
 }
 
-pub use config::{Client, ClientBuilder, ClientState, ConfigError};
+pub use config::{Client, ClientBuilder, ClientState, ConfigError, Setting};
 pub use generated::{api, maton};
+pub use limiter::RateLimitPolicy;
 pub use operation::{
     CursorParam, CursorSource, LocationParam, Operation, Pagination, PaginationStyle, Param,
     ParamPlace, Server, TokenType, operations,
 };
+pub use retry::RetryPolicy;
 /// Compiles the README's Rust example as a doctest, so that it cannot drift from the API.
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]

@@ -14,6 +14,8 @@ fn client(server: &Server) -> ClientBuilder {
         .api_key(KEY)
         .base_url(&server.url)
         .maton_base_url(&server.url)
+        .connection("conn-sub")
+        .agency_connection("conn-agency")
 }
 
 #[tokio::test]
@@ -67,11 +69,7 @@ async fn contact_reads_send_the_other_version_and_keep_unknown_fields() {
 
     let request = server.single();
     assert_eq!(request.header("version"), Some("2021-07-28"));
-    assert_eq!(
-        request.header("maton-connection"),
-        None,
-        "no connection was configured"
-    );
+    assert_eq!(request.header("maton-connection"), Some("conn-sub"));
     assert!(
         request.target.starts_with("/contacts/?"),
         "{}",
@@ -135,6 +133,92 @@ async fn connection_operations_go_to_maton_without_version_or_connection() {
         Some(format!("Bearer {KEY}").as_str())
     );
     assert_eq!(list.connections[0].connection_id.as_deref(), Some("k1"));
+}
+
+#[tokio::test]
+async fn each_operation_gets_the_connection_of_its_token_and_location() {
+    let server = Server::start().await;
+    let client = client(&server)
+        .location_connection("loc-2", "conn-loc-2")
+        .build()
+        .unwrap();
+
+    client
+        .api()
+        .list_snapshots()
+        .company_id("co")
+        .send()
+        .await
+        .unwrap();
+    client
+        .api()
+        .list_users()
+        .location_id("loc-1")
+        .send()
+        .await
+        .unwrap();
+    client
+        .api()
+        .list_users()
+        .location_id("loc-2")
+        .send()
+        .await
+        .unwrap();
+    let body = types::CreateContactRequest::builder().location_id("loc-2");
+    client
+        .api()
+        .create_contact()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    client
+        .api()
+        .list_location_tags()
+        .location_id("loc-2")
+        .send()
+        .await
+        .unwrap();
+
+    let seen: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("maton-connection").unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "conn-agency",
+            "conn-sub",
+            "conn-loc-2",
+            "conn-loc-2",
+            "conn-loc-2"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_call_whose_connection_is_not_configured_is_refused_before_sending() {
+    let server = Server::start().await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(&server.url)
+        .build()
+        .unwrap();
+
+    let err = client
+        .api()
+        .delete_location()
+        .location_id("l1")
+        .send()
+        .await
+        .unwrap_err();
+
+    let highlevel::Error::InvalidRequest(message) = err else {
+        panic!("expected a refusal, got {err:?}");
+    };
+    assert!(message.contains("MATON_AGENCY_CONNECTION"), "{message}");
+    assert!(server.requests().is_empty(), "nothing was sent");
 }
 
 #[tokio::test]
