@@ -5,12 +5,14 @@
 //! sensitive, and no `Debug` output or error message of this module contains it.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
+use crate::guard::{WriteGuard, WriteRequest};
 use crate::limiter::{Limiter, RateLimitPolicy};
 use crate::retry::RetryPolicy;
 use crate::routing::{Connections, parse_location_connections};
@@ -104,6 +106,7 @@ pub struct ClientState {
     pub(crate) api_version: Option<HeaderValue>,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Arc<Limiter>,
+    pub(crate) guard: WriteGuard,
 }
 
 impl fmt::Debug for ClientState {
@@ -112,6 +115,7 @@ impl fmt::Debug for ClientState {
             .field("connections", &self.connections)
             .field("api_version", &self.api_version)
             .field("retry", &self.retry)
+            .field("guard", &self.guard)
             .finish_non_exhaustive()
     }
 }
@@ -131,6 +135,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     rate_limit: RateLimitPolicy,
+    guard: WriteGuard,
 }
 
 impl ClientBuilder {
@@ -205,6 +210,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Refuses every create, update and delete before it is sent.
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.guard.read_only = read_only;
+        self
+    }
+
+    /// Asks `approve` about every create, update and delete before it is sent; an `Err`
+    /// refuses the write with that reason, and nothing is sent.
+    pub fn approve_writes<F, Fut>(mut self, approve: F) -> Self
+    where
+        F: Fn(WriteRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), String>> + Send + 'static,
+    {
+        self.guard.approve = Some(WriteGuard::hook(approve));
+        self
+    }
+
     /// The rate the client holds itself to before the service reports its own limits
     /// ([`RateLimitPolicy::default`] unless set).
     pub fn rate_limit(mut self, policy: RateLimitPolicy) -> Self {
@@ -244,6 +266,9 @@ impl ClientBuilder {
             .user_agent(USER_AGENT)
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            // HighLevel and Maton answer without redirects; following one could carry the
+            // API key to a host nobody configured.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(ConfigError::Http)?;
 
@@ -258,6 +283,7 @@ impl ClientBuilder {
             api_version: optional_header(self.api_version.as_deref(), Setting::ApiVersion)?,
             retry: self.retry,
             limiter: Arc::new(Limiter::new(self.rate_limit)),
+            guard: self.guard.clone(),
         };
 
         Ok(Client {
@@ -312,6 +338,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
+            .field("guard", &self.guard)
             .finish_non_exhaustive()
     }
 }

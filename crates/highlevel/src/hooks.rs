@@ -24,7 +24,8 @@ impl ClientHooks<ClientState> for api::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        prepare(self.inner(), request, info.operation_id).map_err(Error::InvalidRequest)
+        prepare(self.inner(), request, info.operation_id).map_err(Error::InvalidRequest)?;
+        guard(self.inner(), request, info.operation_id).await
     }
 
     async fn exec(
@@ -42,8 +43,19 @@ impl ClientHooks<ClientState> for maton::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        prepare(self.inner(), request, info.operation_id).map_err(Error::InvalidRequest)
+        prepare(self.inner(), request, info.operation_id).map_err(Error::InvalidRequest)?;
+        guard(self.inner(), request, info.operation_id).await
     }
+}
+
+/// Runs the write guard on a prepared request.
+async fn guard<E>(
+    state: &ClientState,
+    request: &reqwest::Request,
+    name: &str,
+) -> Result<(), Error<E>> {
+    let op = operation(name).map_err(Error::InvalidRequest)?;
+    state.guard.check(op, request).await.map_err(Error::Custom)
 }
 
 fn operation(name: &str) -> Result<&'static Operation, String> {

@@ -18,6 +18,7 @@
 //! ```
 
 mod config;
+mod guard;
 mod hooks;
 mod limiter;
 mod operation;
@@ -47,6 +48,7 @@ mod generated {
 
 pub use config::{Client, ClientBuilder, ClientState, ConfigError, Setting};
 pub use generated::{api, maton};
+pub use guard::{Approval, WriteRequest};
 pub use limiter::RateLimitPolicy;
 pub use operation::{
     CursorParam, CursorSource, LocationParam, Operation, Pagination, PaginationStyle, Param,

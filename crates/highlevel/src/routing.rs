@@ -88,7 +88,7 @@ pub(crate) fn location(op: &Operation, request: &reqwest::Request) -> Option<Str
 
 /// The decoded value of path parameter `name` in `path`, matched against `template` from
 /// the end (the base URL may add segments in front).
-fn path_param(template: &str, path: &str, name: &str) -> Option<String> {
+pub(crate) fn path_param(template: &str, path: &str, name: &str) -> Option<String> {
     let wanted = format!("{{{name}}}");
     let template: Vec<&str> = template.split('/').filter(|s| !s.is_empty()).collect();
     let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();

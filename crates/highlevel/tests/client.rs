@@ -272,6 +272,22 @@ async fn path_parameters_cannot_escape_their_segment() {
 }
 
 #[tokio::test]
+async fn redirects_are_not_followed_so_the_key_stays_with_its_host() {
+    let server = Server::start().await;
+    let elsewhere = Server::start().await;
+    let client = client(&server).build().unwrap();
+    server.redirect(&format!("{}/collect", elsewhere.url));
+
+    let answer = client.api().get_contact().contact_id("c1").send().await;
+
+    assert!(answer.is_err(), "a redirect is not a success");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing reached the other host"
+    );
+}
+
+#[tokio::test]
 async fn removing_tags_is_a_delete_with_a_json_body() {
     let server = Server::start().await;
     let client = client(&server).build().unwrap();

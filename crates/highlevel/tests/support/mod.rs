@@ -2,6 +2,11 @@
 //! with the next canned response and keeps what it received, so a test can assert exactly
 //! what went over the socket.
 
+#![allow(
+    dead_code,
+    reason = "each test crate uses its own part of this shared module"
+)]
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -28,7 +33,7 @@ impl Recorded {
 
 #[derive(Default)]
 struct Shared {
-    answers: VecDeque<(u16, String)>,
+    answers: VecDeque<(u16, String, Option<String>)>,
     seen: Vec<Recorded>,
 }
 
@@ -57,11 +62,14 @@ impl Server {
 
     /// Queues the answer to the next request; without one the server answers `200 {}`.
     pub fn answer(&self, status: u16, body: &str) {
-        self.shared
-            .lock()
-            .unwrap()
-            .answers
-            .push_back((status, body.to_owned()));
+        let answer = (status, body.to_owned(), None);
+        self.shared.lock().unwrap().answers.push_back(answer);
+    }
+
+    /// Queues a redirect to `location` as the answer to the next request.
+    pub fn redirect(&self, location: &str) {
+        let answer = (302, String::new(), Some(location.to_owned()));
+        self.shared.lock().unwrap().answers.push_back(answer);
     }
 
     /// Every request received so far.
@@ -108,7 +116,7 @@ async fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
         stream.read_exact(&mut body).await.expect("request body");
         let body = String::from_utf8(body).expect("UTF-8 body");
 
-        let (status, answer) = {
+        let (status, answer, location) = {
             let mut shared = shared.lock().unwrap();
             shared.seen.push(Recorded {
                 method,
@@ -116,10 +124,17 @@ async fn serve(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
                 headers,
                 body,
             });
-            shared.answers.pop_front().unwrap_or((200, "{}".to_owned()))
+            shared
+                .answers
+                .pop_front()
+                .unwrap_or((200, "{}".to_owned(), None))
         };
+        let location = location
+            .map(|l| format!("location: {l}\r\n"))
+            .unwrap_or_default();
         let head = format!(
-            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            "HTTP/1.1 {status} X\r\n{location}content-type: application/json\r\n\
+             content-length: {}\r\n\r\n",
             answer.len()
         );
         let sent = stream
