@@ -69,8 +69,9 @@ impl WriteGuard {
         }
         if self.read_only {
             let target = format!("{} {} {}", op.id, op.method, request.url().path());
+            let why = "the client is read-only";
             return Err(format!(
-                "refused by the write guard: the client is read-only, and {target} would change data"
+                "refused by the write guard: {why}, and {target} would change data"
             ));
         }
         let Some(approve) = &self.approve else {

@@ -2,8 +2,11 @@
 //! headers its operation needs, waits for the rate limiter, and is retried when that is
 //! safe, whichever client method sent it.
 
+use std::time::Instant;
+
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
+use tracing::Instrument;
 
 use crate::config::ClientState;
 use crate::operation::Operation;
@@ -104,7 +107,16 @@ async fn send(
         // A body that cannot be copied (a stream) cannot be sent twice.
         let spare = request.try_clone();
         state.limiter.acquire(&key).await;
-        let outcome = http.execute(request).await;
+
+        let span = tracing::debug_span!(
+            "highlevel.request",
+            operation = name,
+            http.request.method = %request.method(),
+            attempt,
+            http.response.status_code = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let outcome = attempt_once(http, request).instrument(span).await;
         if let Ok(response) = &outcome {
             state.limiter.observe(&key, response.headers());
         }
@@ -123,6 +135,37 @@ async fn send(
         }
     }
 }
+
+/// Sends one attempt inside its span, recording the status and duration. Headers are
+/// never logged (they carry the API key); the body only at trace level, cut short.
+async fn attempt_once(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    if tracing::enabled!(tracing::Level::TRACE)
+        && let Some(body) = request.body().and_then(|b| b.as_bytes())
+    {
+        let shown = String::from_utf8_lossy(&body[..body.len().min(MAX_LOGGED_BODY)]);
+        tracing::trace!(body = %shown, "request body");
+    }
+
+    let started = Instant::now();
+    let outcome = http.execute(request).await;
+
+    let span = tracing::Span::current();
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    match &outcome {
+        Ok(response) => {
+            span.record("http.response.status_code", response.status().as_u16());
+            tracing::debug!(status = response.status().as_u16(), "answered");
+        }
+        Err(error) => tracing::debug!(error = %error, "failed"),
+    }
+    outcome
+}
+
+/// How much of a request body trace-level logs show.
+const MAX_LOGGED_BODY: usize = 1024;
 
 /// The rate-limit window a request counts against: its connection and the location it
 /// acts on, as HighLevel counts.
