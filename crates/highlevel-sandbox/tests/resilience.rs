@@ -203,7 +203,7 @@ async fn a_bulk_job_runs_at_the_allowed_rate_without_a_429() {
                     .send()
                     .await?;
             }
-            Ok::<_, highlevel::Error<types::ApiError>>(())
+            Ok::<_, highlevel::GeneratedError<types::ApiError>>(())
         }));
     }
     for task in tasks {

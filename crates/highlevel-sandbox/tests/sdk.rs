@@ -2,7 +2,7 @@
 //! against the sandbox's URLs, over real sockets.
 
 use highlevel::api::types;
-use highlevel::{Client, Error};
+use highlevel::{Client, GeneratedError as Error};
 use highlevel_sandbox::{
     AGENCY_CONNECTION, COMPANY_ID, LOCATION_CONNECTIONS, LOCATION_IDS, RateLimits, Sandbox,
     SandboxConfig,

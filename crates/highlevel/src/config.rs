@@ -56,6 +56,18 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
+    pub(crate) fn api_client(&self) -> &api::Client {
+        &self.api
+    }
+
+    pub(crate) fn maton_client(&self) -> &maton::Client {
+        &self.maton
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.api.client
+    }
+
     /// The HighLevel operations.
     pub fn api(&self) -> &api::Client {
         &self.api

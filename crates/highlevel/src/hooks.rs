@@ -69,7 +69,11 @@ fn operation(name: &str) -> Result<&'static Operation, String> {
 
 /// Sets the `Version` and `Maton-Connection` headers that operation `name` needs, or
 /// refuses the request when the connection it needs is not configured.
-fn prepare(state: &ClientState, request: &mut reqwest::Request, name: &str) -> Result<(), String> {
+pub(crate) fn prepare(
+    state: &ClientState,
+    request: &mut reqwest::Request,
+    name: &str,
+) -> Result<(), String> {
     let op = operation(name)?;
     let location = routing::location(op, request);
     let connection = state.connections.pick(op, location.as_deref())?;
@@ -91,7 +95,7 @@ fn prepare(state: &ClientState, request: &mut reqwest::Request, name: &str) -> R
 
 /// Sends `request`, within the rate limit of its connection and location, retrying as the
 /// retry policy and the operation's method allow.
-async fn send(
+pub(crate) async fn send(
     state: &ClientState,
     http: &reqwest::Client,
     request: reqwest::Request,

@@ -17,11 +17,14 @@
 //! # }
 //! ```
 
+mod call;
 mod config;
+mod error;
 mod guard;
 mod hooks;
 mod limiter;
 mod operation;
+mod pages;
 mod retry;
 mod routing;
 
@@ -46,6 +49,7 @@ mod generated {
     pub mod operations;
 }
 
+pub use call::Answer;
 pub use config::{Client, ClientBuilder, ClientState, ConfigError, Setting};
 pub use generated::{api, maton};
 pub use guard::{Approval, WriteRequest};
@@ -54,11 +58,13 @@ pub use operation::{
     CursorParam, CursorSource, LocationParam, Operation, Pagination, PaginationStyle, Param,
     ParamPlace, Server, TokenType, operations,
 };
+pub use pages::{Items, Page, Pages};
 pub use retry::RetryPolicy;
 /// Compiles the README's Rust example as a doctest, so that it cannot drift from the API.
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+pub use error::{Error, ErrorKind};
 /// The error of a generated operation, and the wrapper of its successful answer.
-pub use progenitor_client::{Error, ResponseValue};
+pub use progenitor_client::{Error as GeneratedError, ResponseValue};

@@ -214,7 +214,7 @@ async fn a_call_whose_connection_is_not_configured_is_refused_before_sending() {
         .await
         .unwrap_err();
 
-    let highlevel::Error::InvalidRequest(message) = err else {
+    let highlevel::GeneratedError::InvalidRequest(message) = err else {
         panic!("expected a refusal, got {err:?}");
     };
     assert!(message.contains("MATON_AGENCY_CONNECTION"), "{message}");
@@ -269,6 +269,32 @@ async fn path_parameters_cannot_escape_their_segment() {
         server.single().target,
         "/contacts/..%2Flocations%2Fx%3Fy=1%23z"
     );
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_ends_the_walk_with_an_error_instead_of_a_loop() {
+    let server = Server::start().await;
+    let client = client(&server).build().unwrap();
+    let page = r#"{"contacts": [{"id": "a"}], "meta": {"startAfterId": "a", "startAfter": 1}}"#;
+    for _ in 0..3 {
+        server.answer(200, page);
+    }
+
+    let params = serde_json::json!({"locationId": "loc1"})
+        .as_object()
+        .unwrap()
+        .clone();
+    let mut pages = client.pages("listContacts", params).unwrap();
+
+    assert!(pages.next().await.unwrap().is_ok());
+    assert!(
+        pages.next().await.unwrap().is_ok(),
+        "the second page names the same cursor"
+    );
+    let err = pages.next().await.unwrap().unwrap_err();
+    assert!(err.to_string().contains("repeated a cursor"), "{err}");
+    assert!(pages.next().await.is_none());
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]
@@ -365,7 +391,7 @@ async fn every_error_shape_decodes_into_the_shared_error() {
         .await
         .unwrap_err();
 
-    let highlevel::Error::ErrorResponse(validation) = validation else {
+    let highlevel::GeneratedError::ErrorResponse(validation) = validation else {
         panic!("expected an error response, got {validation:?}");
     };
     assert_eq!(validation.status().as_u16(), 422);
@@ -374,7 +400,7 @@ async fn every_error_shape_decodes_into_the_shared_error() {
         Some(types::ApiErrorMessage::Array(list)) if list == &["locationId must be a string"]
     ));
 
-    let highlevel::Error::ErrorResponse(bad) = bad else {
+    let highlevel::GeneratedError::ErrorResponse(bad) = bad else {
         panic!("expected an error response, got {bad:?}");
     };
     assert_eq!(bad.status, Some(400));

@@ -18,9 +18,9 @@ fn client(server: &Server) -> ClientBuilder {
         .connection("conn-sub")
 }
 
-fn refusal<E: std::fmt::Debug>(err: highlevel::Error<E>) -> String {
+fn refusal<E: std::fmt::Debug>(err: highlevel::GeneratedError<E>) -> String {
     match err {
-        highlevel::Error::Custom(message) => message,
+        highlevel::GeneratedError::Custom(message) => message,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
