@@ -22,6 +22,8 @@ use crate::{api, maton};
 pub const DEFAULT_BASE_URL: &str = "https://api.maton.ai/highlevel-pit";
 /// Where Maton's connection management lives.
 pub const DEFAULT_MATON_URL: &str = "https://api.maton.ai";
+/// Where HighLevel itself lives, for direct mode.
+pub const DIRECT_BASE_URL: &str = "https://services.leadconnectorhq.com";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -29,6 +31,7 @@ const USER_AGENT: &str = concat!("highlevel-rust/", env!("CARGO_PKG_VERSION"));
 
 /// The environment variables [`ClientBuilder::from_env`] reads.
 const ENV_API_KEY: &str = "MATON_API_KEY";
+const ENV_DIRECT_TOKEN: &str = "HIGHLEVEL_TOKEN";
 const ENV_CONNECTION: &str = "MATON_CONNECTION";
 const ENV_AGENCY_CONNECTION: &str = "MATON_AGENCY_CONNECTION";
 const ENV_LOCATION_CONNECTIONS: &str = "MATON_LOCATION_CONNECTIONS";
@@ -148,6 +151,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     rate_limit: RateLimitPolicy,
     guard: WriteGuard,
+    direct: bool,
+    user_agent: Option<String>,
 }
 
 impl ClientBuilder {
@@ -162,6 +167,15 @@ impl ClientBuilder {
 
     pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let get = |name| lookup(name).filter(|v: &String| !v.is_empty());
+        if get(ENV_API_KEY).is_none()
+            && let Some(token) = get(ENV_DIRECT_TOKEN)
+        {
+            let builder = Self {
+                base_url: get(ENV_BASE_URL),
+                ..Self::default()
+            };
+            return builder.direct(token);
+        }
         Self {
             api_key: get(ENV_API_KEY),
             base_url: get(ENV_BASE_URL),
@@ -171,6 +185,22 @@ impl ClientBuilder {
             location_connections_env: get(ENV_LOCATION_CONNECTIONS),
             ..Self::default()
         }
+    }
+
+    /// Direct mode: calls HighLevel itself (`services.leadconnectorhq.com`, unless
+    /// [`ClientBuilder::base_url`] says otherwise) with the user's own token, with no proxy
+    /// and no connections. `from_env` chooses it when `HIGHLEVEL_TOKEN` is set and
+    /// `MATON_API_KEY` is not.
+    pub fn direct(mut self, token: impl Into<String>) -> Self {
+        self.api_key = Some(token.into());
+        self.direct = true;
+        self
+    }
+
+    /// The `User-Agent` header, `highlevel-rust/<version>` unless set.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
     }
 
     /// The Maton API key, sent as `Authorization: Bearer <key>`.
@@ -275,7 +305,7 @@ impl ClientBuilder {
 
         let http = reqwest::Client::builder()
             .default_headers(headers)
-            .user_agent(USER_AGENT)
+            .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             // HighLevel and Maton answer without redirects; following one could carry the
@@ -284,7 +314,12 @@ impl ClientBuilder {
             .build()
             .map_err(ConfigError::Http)?;
 
-        let api_url = checked_url(self.base_url.as_deref(), DEFAULT_BASE_URL, Setting::BaseUrl)?;
+        let default_base = if self.direct {
+            DIRECT_BASE_URL
+        } else {
+            DEFAULT_BASE_URL
+        };
+        let api_url = checked_url(self.base_url.as_deref(), default_base, Setting::BaseUrl)?;
         let maton_url = checked_url(
             self.maton_url.as_deref(),
             DEFAULT_MATON_URL,
@@ -332,6 +367,7 @@ impl ClientBuilder {
             sub_account: optional_header(self.connection.as_deref(), Setting::Connection)?,
             by_location,
             pinned: None,
+            direct: self.direct,
         })
     }
 }
@@ -351,6 +387,8 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("guard", &self.guard)
+            .field("direct", &self.direct)
+            .field("user_agent", &self.user_agent)
             .finish_non_exhaustive()
     }
 }
@@ -546,6 +584,19 @@ mod tests {
             err.contains("MATON_LOCATION_CONNECTIONS") && err.contains("`loc-1`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_highlevel_token_without_a_maton_key_means_direct_mode() {
+        let direct = env(&[(ENV_DIRECT_TOKEN, "pit-token")]).build().unwrap();
+        assert_eq!(direct.api.baseurl, DIRECT_BASE_URL);
+        assert!(direct.api.inner.connections.direct);
+
+        let both = env(&[(ENV_API_KEY, KEY), (ENV_DIRECT_TOKEN, "pit-token")])
+            .build()
+            .unwrap();
+        assert_eq!(both.api.baseurl, DEFAULT_BASE_URL);
+        assert!(!format!("{direct:?}").contains("pit-token"));
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub(crate) struct Connections {
     pub(crate) by_location: HashMap<String, HeaderValue>,
     /// A connection every HighLevel request uses, whatever its token type.
     pub(crate) pinned: Option<HeaderValue>,
+    /// Direct mode: requests go to HighLevel itself with the user's own token, so there is
+    /// no Maton and no connection to pick.
+    pub(crate) direct: bool,
 }
 
 impl Connections {
@@ -28,6 +31,15 @@ impl Connections {
         op: &Operation,
         location: Option<&str>,
     ) -> Result<Option<HeaderValue>, String> {
+        if self.direct {
+            if op.token == TokenType::Maton {
+                return Err(format!(
+                    "{} is Maton's own API, which direct mode does not use",
+                    op.id
+                ));
+            }
+            return Ok(None);
+        }
         if op.token == TokenType::Maton {
             return Ok(None);
         }
@@ -127,7 +139,7 @@ mod tests {
             agency: Some(header("agency")),
             sub_account: Some(header("default")),
             by_location: HashMap::from([("loc-2".to_owned(), header("second"))]),
-            pinned: None,
+            ..Connections::default()
         }
     }
 
@@ -174,6 +186,21 @@ mod tests {
         assert_eq!(
             pick(&pinned, "create_location", None),
             Ok(Some("mine".into()))
+        );
+    }
+
+    #[test]
+    fn direct_mode_sends_no_connection_and_refuses_maton_operations() {
+        let direct = Connections {
+            direct: true,
+            ..connections()
+        };
+        assert_eq!(pick(&direct, "create_location", None), Ok(None));
+        assert_eq!(pick(&direct, "list_contacts", Some("loc-2")), Ok(None));
+        assert!(
+            pick(&direct, "list_connections", None)
+                .unwrap_err()
+                .contains("direct mode")
         );
     }
 

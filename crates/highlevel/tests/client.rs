@@ -222,6 +222,40 @@ async fn a_call_whose_connection_is_not_configured_is_refused_before_sending() {
 }
 
 #[tokio::test]
+async fn direct_mode_sends_the_users_own_token_and_no_connection() {
+    let server = Server::start().await;
+    let client = Client::builder()
+        .direct("pit-token")
+        .base_url(&server.url)
+        .build()
+        .unwrap();
+
+    client
+        .api()
+        .list_snapshots()
+        .company_id("co")
+        .send()
+        .await
+        .unwrap();
+    client
+        .api()
+        .list_users()
+        .location_id("loc-1")
+        .send()
+        .await
+        .unwrap();
+    let refused = client.maton().list_connections().send().await;
+
+    for request in server.requests() {
+        assert_eq!(request.header("authorization"), Some("Bearer pit-token"));
+        assert_eq!(request.header("maton-connection"), None);
+        assert!(request.header("version").is_some());
+    }
+    assert!(refused.is_err(), "Maton's API has no place in direct mode");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
 async fn a_cloned_client_can_pin_another_connection() {
     let server = Server::start().await;
     let agency = client(&server).connection("conn-agency").build().unwrap();
