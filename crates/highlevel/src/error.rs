@@ -46,6 +46,26 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// A stable snake_case name (`not_found`), the same in every language's binding.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::WrongTokenType => "wrong_token_type",
+            Self::ForbiddenLocation => "forbidden_location",
+            Self::NotFound => "not_found",
+            Self::Validation => "validation",
+            Self::RateLimited => "rate_limited",
+            Self::Server => "server",
+            Self::Gateway => "gateway",
+            Self::Timeout => "timeout",
+            Self::Connection => "connection",
+            Self::Decode => "decode",
+            Self::Refused => "refused",
+            Self::InvalidArgument => "invalid_argument",
+        }
+    }
+
     fn describe(self) -> &'static str {
         match self {
             Self::BadRequest => "bad request",
