@@ -4,7 +4,8 @@
 //! Outputs, all deterministic for a given description and toolchain:
 //! - `openapi/bundled/highlevel.json`, the description as one document;
 //! - `crates/highlevel/src/generated/{proxy,maton}.rs`, a progenitor client per server;
-//! - `crates/highlevel/src/generated/operations.rs`, the table of per-operation facts.
+//! - `crates/highlevel/src/generated/operations.rs`, the table of per-operation facts;
+//! - `crates/highlevel/src/generated/calls.rs`, a `call` for every builder.
 
 use std::fs;
 use std::io::Write;
@@ -76,6 +77,10 @@ fn generate(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
         outputs.push((out.join(format!("{module}.rs")), code));
     }
 
+    let calls = calls(&doc)?;
+    let about = "`call` on every generated builder: `send` with the SDK's error type.";
+    outputs.push((out.join("calls.rs"), rust_file(calls, about)?));
+
     let table = operations::table(&doc)?;
     let about = "The facts the core needs about each operation at run time.";
     outputs.push((out.join("operations.rs"), rust_file(table, about)?));
@@ -96,10 +101,99 @@ fn bundled_json(doc: &Value) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(&doc)? + "\n")
 }
 
-/// A progenitor client for `doc`.
-fn client(doc: &Value, about: &str) -> anyhow::Result<String> {
-    let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone())?;
+/// An inherent `call` for each generated builder, which sends like `send` and answers with
+/// `crate::Error`. The success type is read from progenitor's own `send` signature.
+fn calls(doc: &Value) -> anyhow::Result<TokenStream> {
+    let mut impls = Vec::new();
+    for (server, module) in operations::SERVERS {
+        let part = bundle::part_for_server(doc, server)?;
+        let spec: openapiv3::OpenAPI = serde_json::from_value(part.clone())?;
+        let tokens = Generator::new(&settings())
+            .generate_tokens(&spec)
+            .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
+        let file: syn::File = syn::parse2(tokens)?;
+        let outputs = send_outputs(&file)?;
 
+        let module_ident = proc_macro2::Ident::new(module, proc_macro2::Span::call_site());
+        for (_, _, op) in bundle::operations(&part) {
+            let id = op["operationId"].as_str().context("no operationId")?;
+            let builder = heck::ToUpperCamelCase::to_upper_camel_case(id);
+            let output = outputs
+                .get(&builder)
+                .with_context(|| format!("progenitor generated no builder `{builder}`"))?;
+            let output: TokenStream = output
+                .replace("types ::", &format!("crate :: {module} :: types ::"))
+                .parse()
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let builder = proc_macro2::Ident::new(&builder, proc_macro2::Span::call_site());
+            impls.push(quote! {
+                impl<'a> crate::#module_ident::builder::#builder<'a> {
+                    /// Sends the request as `send` does, and answers with the SDK's
+                    /// [`Error`](crate::Error) when it fails.
+                    pub async fn call(self) -> ::std::result::Result<
+                        ::progenitor_client::ResponseValue<#output>,
+                        crate::Error,
+                    > {
+                        crate::error::from_generated(#id, self.send().await).await
+                    }
+                }
+            });
+        }
+    }
+    Ok(quote!(#(#impls)*))
+}
+
+/// The success type of each builder's `send`, by builder name, as token text.
+fn send_outputs(file: &syn::File) -> anyhow::Result<std::collections::HashMap<String, String>> {
+    let builder = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    let mut outputs = std::collections::HashMap::new();
+    for item in builder.context("progenitor generated no builder module")? {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let syn::Type::Path(path) = &*block.self_ty else {
+            continue;
+        };
+        let Some(name) = path.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        for member in &block.items {
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                continue;
+            };
+            if let Some(inner) = first_generic(ty).and_then(first_generic) {
+                outputs.insert(name.clone(), quote!(#inner).to_string());
+            }
+        }
+    }
+    Ok(outputs)
+}
+
+/// The first generic argument of a path type (`T` of `Result<T, E>`).
+fn first_generic(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// The settings every generated client shares.
+fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         // Builders keep call sites stable when the description gains an optional parameter;
@@ -109,8 +203,14 @@ fn client(doc: &Value, about: &str) -> anyhow::Result<String> {
         .with_inner_type(quote!(crate::ClientState))
         // Sorted maps keep free slots in date order and make output reproducible.
         .with_map_type("::std::collections::BTreeMap");
+    settings
+}
 
-    let tokens = Generator::new(&settings)
+/// A progenitor client for `doc`.
+fn client(doc: &Value, about: &str) -> anyhow::Result<String> {
+    let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone())?;
+
+    let tokens = Generator::new(&settings())
         .generate_tokens(&spec)
         .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
     let text = rust_file(tokens, &format!("The generated client for {about}."))?;

@@ -138,3 +138,54 @@ async fn connections_are_listed_through_the_maton_client() {
         .unwrap();
     assert_eq!(list.connections.len(), 3);
 }
+
+#[tokio::test]
+async fn typed_calls_answer_with_the_sdk_error() {
+    let (sandbox, client) = start().await;
+    let guarded = Client::builder()
+        .api_key(sandbox.api_key())
+        .base_url(sandbox.proxy_url())
+        .connection(LOCATION_CONNECTIONS[0])
+        .read_only(true)
+        .build()
+        .unwrap();
+
+    let missing = client
+        .api()
+        .get_contact()
+        .contact_id("nope")
+        .call()
+        .await
+        .unwrap_err();
+    let refused = guarded
+        .api()
+        .delete_contact()
+        .contact_id("x")
+        .call()
+        .await
+        .unwrap_err();
+    let no_agency = guarded
+        .api()
+        .list_snapshots()
+        .company_id(COMPANY_ID)
+        .call()
+        .await;
+    let found = client
+        .api()
+        .list_users()
+        .location_id(LOCATION_IDS[0])
+        .call()
+        .await
+        .unwrap();
+
+    assert_eq!(missing.kind(), highlevel::ErrorKind::NotFound);
+    assert_eq!(missing.operation(), Some("getContact"));
+    assert!(missing.trace_id().is_some());
+    assert_eq!(refused.kind(), highlevel::ErrorKind::Refused);
+    assert_eq!(
+        no_agency.unwrap_err().kind(),
+        highlevel::ErrorKind::InvalidArgument
+    );
+    assert!(!found.users.is_empty());
+    assert_eq!(sandbox.processed("deleteContact"), 0);
+}

@@ -47,6 +47,8 @@ mod generated {
     )]
     pub mod maton;
     pub mod operations;
+
+    mod calls;
 }
 
 pub use call::Answer;
