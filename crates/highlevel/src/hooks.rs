@@ -119,6 +119,7 @@ pub(crate) async fn send(
             attempt,
             http.response.status_code = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
+            trace_id = tracing::field::Empty,
         );
         let outcome = attempt_once(http, request).instrument(span).await;
         if let Ok(response) = &outcome {
@@ -158,14 +159,38 @@ async fn attempt_once(
 
     let span = tracing::Span::current();
     span.record("duration_ms", started.elapsed().as_millis() as u64);
-    match &outcome {
-        Ok(response) => {
-            span.record("http.response.status_code", response.status().as_u16());
-            tracing::debug!(status = response.status().as_u16(), "answered");
+    let response = match outcome {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::debug!(error = %error, "failed");
+            return Err(error);
         }
-        Err(error) => tracing::debug!(error = %error, "failed"),
+    };
+    let status = response.status();
+    span.record("http.response.status_code", status.as_u16());
+    if status.is_success() {
+        tracing::debug!(status = status.as_u16(), "answered");
+        return Ok(response);
     }
-    outcome
+
+    // HighLevel puts its trace id in error bodies only, so an error answer is read here and
+    // handed on rebuilt: the id belongs in the span of the attempt that got it.
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let trace_id = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|json| json["traceId"].as_str().map(str::to_owned));
+    if let Some(trace_id) = &trace_id {
+        span.record("trace_id", trace_id.as_str());
+    }
+    tracing::debug!(status = status.as_u16(), trace_id, "answered with an error");
+
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok(reqwest::Response::from(rebuilt))
 }
 
 /// How much of a request body trace-level logs show.

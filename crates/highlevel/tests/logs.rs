@@ -54,7 +54,7 @@ async fn requests_are_traced_without_the_key() {
     let _guard = tracing::subscriber::set_default(subscriber);
     server.answer(
         404,
-        r#"{"statusCode": 404, "message": "Contact not found"}"#,
+        r#"{"statusCode": 404, "message": "Contact not found", "traceId": "t-123"}"#,
     );
 
     let body = types::CreateContactRequest::builder()
@@ -79,6 +79,7 @@ async fn requests_are_traced_without_the_key() {
     assert!(logs.contains("highlevel.request"), "{logs}");
     assert!(logs.contains("operation=\"get_contact\""), "{logs}");
     assert!(logs.contains("http.response.status_code=404"), "{logs}");
+    assert!(logs.contains("trace_id=\"t-123\""), "{logs}");
     assert!(
         logs.contains("a@example.com"),
         "bodies appear at trace level: {logs}"
