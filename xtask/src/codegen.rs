@@ -5,14 +5,15 @@
 //! - `openapi/bundled/highlevel.json`, the description as one document;
 //! - `crates/highlevel/src/generated/{proxy,maton}.rs`, a progenitor client per server;
 //! - `crates/highlevel/src/generated/operations.rs`, the table of per-operation facts;
-//! - `crates/highlevel/src/generated/calls.rs`, a `call` for every builder.
+//! - `crates/highlevel/src/generated/calls.rs`, a `call` for every builder;
+//! - `crates/highlevel/src/generated/resources.rs`, the operations grouped by resource.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use anyhow::{Context, bail};
+use anyhow::{Context, bail, ensure};
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::quote;
@@ -81,6 +82,12 @@ fn generate(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let about = "`call` on every generated builder: `send` with the SDK's error type.";
     outputs.push((out.join("calls.rs"), rust_file(calls, about)?));
 
+    let about = "Every operation grouped by resource: `client.contacts().list()`.";
+    outputs.push((
+        out.join("resources.rs"),
+        rust_file(resources(&doc)?, about)?,
+    ));
+
     let table = operations::table(&doc)?;
     let about = "The facts the core needs about each operation at run time.";
     outputs.push((out.join("operations.rs"), rust_file(table, about)?));
@@ -141,6 +148,125 @@ fn calls(doc: &Value) -> anyhow::Result<TokenStream> {
         }
     }
     Ok(quote!(#(#impls)*))
+}
+
+/// A view per tag (`Client::contacts`) whose methods are the tag's operations under short
+/// names: the operation's words without the resource's own (`listContactNotes` becomes
+/// `contacts().list_notes()`).
+fn resources(doc: &Value) -> anyhow::Result<TokenStream> {
+    let mut groups: std::collections::BTreeMap<String, Vec<(String, String, &str)>> =
+        Default::default();
+    for (server, module) in operations::SERVERS {
+        let part = bundle::part_for_server(doc, server)?;
+        for (_, _, op) in bundle::operations(&part) {
+            let id = op["operationId"]
+                .as_str()
+                .context("no operationId")?
+                .to_owned();
+            let tag = op["tags"][0].as_str().context("no tag")?.to_owned();
+            let entry = (short_name(&tag, &id), id, module);
+            groups.entry(tag).or_default().push(entry);
+        }
+    }
+
+    let mut items = Vec::new();
+    let mut accessors = Vec::new();
+    for (tag, ops) in &groups {
+        let mut names = std::collections::BTreeSet::new();
+        for (short, id, _) in ops {
+            ensure!(
+                !short.is_empty() && names.insert(short),
+                "`{id}` has no short name of its own in `{tag}`"
+            );
+        }
+
+        let accessor = ident(&heck::ToSnakeCase::to_snake_case(tag.as_str()));
+        let view = ident(&heck::ToUpperCamelCase::to_upper_camel_case(tag.as_str()));
+        let doc_view = format!(
+            "The `{tag}` operations; see [`Client::{accessor}`](crate::Client::{accessor})."
+        );
+        let methods = ops.iter().map(|(short, id, module)| {
+            let method = ident(short);
+            let name = heck::ToSnakeCase::to_snake_case(id.as_str());
+            let generated = ident(&name);
+            let builder = ident(&heck::ToUpperCamelCase::to_upper_camel_case(id.as_str()));
+            let client = ident(if *module == "maton" { "maton" } else { "api" });
+            let module = ident(module);
+            let summary = format!(
+                "`{id}`: see [`{module}::Client::{name}`](crate::{module}::Client::{name})."
+            );
+            quote! {
+                #[doc = #summary]
+                pub fn #method(&self) -> crate::#module::builder::#builder<'a> {
+                    self.client.#client().#generated()
+                }
+            }
+        });
+        items.push(quote! {
+            #[doc = #doc_view]
+            #[derive(Clone, Copy, Debug)]
+            pub struct #view<'a> {
+                client: &'a crate::Client,
+            }
+
+            impl<'a> #view<'a> {
+                #(#methods)*
+            }
+        });
+        let doc_accessor = format!("The `{tag}` operations.");
+        accessors.push(quote! {
+            #[doc = #doc_accessor]
+            pub fn #accessor(&self) -> #view<'_> {
+                #view { client: self }
+            }
+        });
+    }
+
+    Ok(quote! {
+        #(#items)*
+
+        impl crate::Client {
+            #(#accessors)*
+        }
+    })
+}
+
+/// An operation's name within its resource group: its words, less the group's own nouns.
+fn short_name(tag: &str, id: &str) -> String {
+    let mut nouns: Vec<String> = tag.split('-').map(str::to_owned).collect();
+    let singular: Vec<String> = nouns
+        .iter()
+        .map(|n| {
+            n.strip_suffix("ies")
+                .map(|s| format!("{s}y"))
+                .or_else(|| n.strip_suffix("sses").map(|s| format!("{s}ss")))
+                .or_else(|| n.strip_suffix("esses").map(|s| format!("{s}ess")))
+                .or_else(|| n.strip_suffix('s').map(str::to_owned))
+                .unwrap_or_else(|| n.clone())
+        })
+        .collect();
+    nouns.extend(singular);
+    // Location settings live under /locations/{locationId}/...; the word adds nothing there.
+    if ["tags", "custom-fields", "custom-values"].contains(&tag) {
+        nouns.push("location".to_owned());
+    }
+    if tag == "businesses" {
+        nouns.push("business".to_owned());
+    }
+    if tag == "medias" {
+        nouns.push("media".to_owned());
+    }
+
+    let snake = heck::ToSnakeCase::to_snake_case(id);
+    let words: Vec<&str> = snake
+        .split('_')
+        .filter(|w| !nouns.iter().any(|n| n == w))
+        .collect();
+    words.join("_")
+}
+
+fn ident(name: &str) -> proc_macro2::Ident {
+    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
 }
 
 /// The success type of each builder's `send`, by builder name, as token text.

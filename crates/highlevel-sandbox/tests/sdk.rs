@@ -189,3 +189,48 @@ async fn typed_calls_answer_with_the_sdk_error() {
     assert!(!found.users.is_empty());
     assert_eq!(sandbox.processed("deleteContact"), 0);
 }
+
+#[tokio::test]
+async fn operations_are_grouped_by_resource() {
+    let (_sandbox, client) = start().await;
+
+    let contacts = client
+        .contacts()
+        .list()
+        .location_id(LOCATION_IDS[0])
+        .call()
+        .await
+        .unwrap();
+    let id = contacts.contacts[0].id.clone().unwrap();
+    let notes = client
+        .contacts()
+        .list_notes()
+        .contact_id(&id)
+        .call()
+        .await
+        .unwrap();
+    let pipelines = client
+        .opportunities()
+        .list_pipelines()
+        .location_id(LOCATION_IDS[0])
+        .call();
+    let connections = client.connections().list().call().await.unwrap();
+
+    assert!(
+        !notes.notes.is_empty(),
+        "the first seeded contacts have notes"
+    );
+    assert!(!pipelines.await.unwrap().pipelines.is_empty());
+    assert_eq!(connections.connections.len(), 3);
+}
+
+#[tokio::test]
+async fn a_missing_required_parameter_fails_before_sending_and_is_named() {
+    let (sandbox, client) = start().await;
+
+    let err = client.contacts().list().call().await.unwrap_err();
+
+    assert_eq!(err.kind(), highlevel::ErrorKind::InvalidArgument);
+    assert!(err.to_string().contains("location_id"), "{err}");
+    assert!(sandbox.requests().is_empty());
+}

@@ -49,10 +49,12 @@ mod generated {
     pub mod operations;
 
     mod calls;
+    pub mod resources;
 }
 
 pub use call::Answer;
 pub use config::{Client, ClientBuilder, ClientState, ConfigError, Setting};
+pub use generated::resources::*;
 pub use generated::{api, maton};
 pub use guard::{Approval, WriteRequest};
 pub use limiter::RateLimitPolicy;
