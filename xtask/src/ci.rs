@@ -135,7 +135,7 @@ fn schemathesis(root: &Path) -> anyhow::Result<()> {
                     "--seed",
                     "1",
                     "--workers",
-                    "2",
+                    "1",
                     "--no-color",
                 ])
                 .args(["--generation-database", "none", "--report-dir"])
