@@ -59,6 +59,31 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
+    /// A copy of this client whose requests may each take at most `timeout`. It shares this
+    /// client's connection pool and rate limiter.
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        let state = ClientState {
+            timeout: Some(timeout),
+            ..self.api.inner.clone()
+        };
+        self.with_state(state)
+    }
+
+    fn with_state(&self, state: ClientState) -> Self {
+        Self {
+            api: api::Client::new_with_client(
+                &self.api.baseurl,
+                self.api.client.clone(),
+                state.clone(),
+            ),
+            maton: maton::Client::new_with_client(
+                &self.maton.baseurl,
+                self.maton.client.clone(),
+                state,
+            ),
+        }
+    }
+
     pub(crate) fn api_client(&self) -> &api::Client {
         &self.api
     }
@@ -93,11 +118,7 @@ impl Client {
             connections: Arc::new(connections),
             ..self.api.inner.clone()
         };
-        let api = api::Client::new_with_client(&self.api.baseurl, self.api.client.clone(), state);
-        Ok(Self {
-            api,
-            maton: self.maton.clone(),
-        })
+        Ok(self.with_state(state))
     }
 }
 
@@ -122,6 +143,8 @@ pub struct ClientState {
     pub(crate) retry: RetryPolicy,
     pub(crate) limiter: Arc<Limiter>,
     pub(crate) guard: WriteGuard,
+    /// A whole-request timeout that replaces the HTTP client's own.
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl fmt::Debug for ClientState {
@@ -331,6 +354,7 @@ impl ClientBuilder {
             retry: self.retry,
             limiter: Arc::new(Limiter::new(self.rate_limit)),
             guard: self.guard.clone(),
+            timeout: None,
         };
 
         Ok(Client {

@@ -90,6 +90,9 @@ pub(crate) fn prepare(
     if let Some(connection) = connection {
         headers.insert(MATON_CONNECTION, connection);
     }
+    if let Some(timeout) = state.timeout {
+        *request.timeout_mut() = Some(timeout);
+    }
     Ok(())
 }
 

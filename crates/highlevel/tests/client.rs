@@ -256,6 +256,33 @@ async fn direct_mode_sends_the_users_own_token_and_no_connection() {
 }
 
 #[tokio::test]
+async fn a_cloned_client_can_have_a_shorter_timeout() {
+    // A port nothing answers on quickly: a listener that never accepts.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(&url)
+        .connection("conn-sub")
+        .retry(highlevel::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let hasty = client.with_timeout(std::time::Duration::from_millis(200));
+
+    let started = std::time::Instant::now();
+    let err = hasty
+        .api()
+        .get_contact()
+        .contact_id("c1")
+        .call()
+        .await
+        .unwrap_err();
+
+    assert_eq!(err.kind(), highlevel::ErrorKind::Timeout, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[tokio::test]
 async fn a_cloned_client_can_pin_another_connection() {
     let server = Server::start().await;
     let agency = client(&server).connection("conn-agency").build().unwrap();
