@@ -6,13 +6,18 @@
 //! both from one configuration and adds what every request needs: the Maton API key, the
 //! `Version` header the operation expects, and the `Maton-Connection` that picks a token.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = highlevel::Client::from_env()?;
-//! let page = client.api().list_contacts().location_id("loc_123").send().await?;
-//! for contact in &page.contacts {
-//!     println!("{:?} {:?}", contact.id, contact.email);
-//! }
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let sandbox = highlevel_sandbox::Sandbox::start(Default::default()).await?;
+//! let client = highlevel::Client::builder()
+//!     .api_key(sandbox.api_key())
+//!     .base_url(sandbox.proxy_url())
+//!     .connection("conn-location-1")
+//!     .build()?;
+//!
+//! let page = client.contacts().list().location_id("demo-location-1").call().await?;
+//! assert_eq!(page.contacts.len(), 20);
 //! # Ok(())
 //! # }
 //! ```
