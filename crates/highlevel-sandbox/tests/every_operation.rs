@@ -568,3 +568,84 @@ async fn failing_call(
     }
     walker.call(op, path, query, body, false).await
 }
+
+/// The path parameters of `path`, read against the operation's template.
+fn path_params(template: &str, path: &str) -> serde_json::Map<String, Value> {
+    let names = template.split('/').filter(|s| !s.is_empty());
+    let values = path.split('/').filter(|s| !s.is_empty());
+    names
+        .zip(values)
+        .filter_map(|(name, value)| {
+            let name = name.strip_prefix('{')?.strip_suffix('}')?;
+            Some((name.to_owned(), Value::from(value)))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_operation_runs_through_the_client_and_fails_through_it() {
+    let config = SandboxConfig {
+        rate_limits: RateLimits::unlimited(),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let builder = |key: &str| {
+        highlevel::Client::builder()
+            .api_key(key)
+            .base_url(sandbox.proxy_url())
+            .maton_base_url(sandbox.url())
+            .connection(highlevel_sandbox::LOCATION_CONNECTIONS[0])
+            .agency_connection(AGENCY_CONNECTION)
+            .retry(highlevel::RetryPolicy::none())
+            .build()
+            .unwrap()
+    };
+    let client = builder(sandbox.api_key());
+    let stranger = builder("not-the-key");
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("loc".into(), highlevel_sandbox::LOCATION_IDS[0].into()),
+        ("company".into(), highlevel_sandbox::COMPANY_ID.into()),
+    ]);
+    let mut covered = BTreeSet::new();
+
+    for step in steps() {
+        let op = op(step.op);
+        let path = fill(step.path, &vars);
+        let mut params = path_params(op.path, &path);
+        for pair in fill(step.query, &vars).split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap();
+            params.insert(name.to_owned(), Value::from(value));
+        }
+        let body = step
+            .body
+            .as_ref()
+            .map(|b| fill_json(b, &vars))
+            .filter(|b| !b.is_null());
+
+        let refused = stranger
+            .call(op.id, &params, body.as_ref())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refused.kind(),
+            highlevel::ErrorKind::Unauthorized,
+            "{}: {refused}",
+            op.id
+        );
+        assert_eq!(refused.status(), Some(401));
+
+        let answer = client.call(op.id, &params, body.as_ref()).await;
+        let answer = answer.unwrap_or_else(|e| panic!("{}: {e}", op.id));
+        for (name, pointer) in step.capture {
+            let value = answer
+                .body
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap();
+            vars.insert((*name).to_owned(), value.to_owned());
+        }
+        covered.insert(op.id);
+    }
+
+    assert_eq!(covered.len(), operations().len(), "every operation ran");
+}
