@@ -162,6 +162,23 @@ async fn gateway_pages_broken_bodies_and_resets_are_told_apart() {
 }
 
 #[tokio::test]
+async fn typed_calls_read_a_gateway_page_as_a_gateway_error() {
+    let (sandbox, client) = start().await;
+    sandbox.add_fault(Fault::on("listUsers", FaultKind::HtmlBadGateway).times(1));
+
+    let err = client
+        .users()
+        .list()
+        .location_id(LOC)
+        .call()
+        .await
+        .unwrap_err();
+
+    assert_eq!((err.kind(), err.status()), (ErrorKind::Gateway, Some(502)));
+    assert_eq!(err.messages(), ["502 Bad Gateway"]);
+}
+
+#[tokio::test]
 async fn an_id_that_looks_like_a_path_reaches_only_its_own_resource() {
     let (sandbox, client) = start().await;
 

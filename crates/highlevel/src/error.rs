@@ -164,7 +164,8 @@ impl Error {
             Some(json) => (messages(json), json["traceId"].as_str().map(str::to_owned)),
             None => (vec![page_text(body)], None),
         };
-        let kind = classify(status, &messages, parsed.is_none());
+        let page = parsed.as_ref().is_none_or(|json| json["error"] == NOT_JSON);
+        let kind = classify(status, &messages, page);
         Self {
             kind,
             status: Some(status),
@@ -199,9 +200,8 @@ pub(crate) async fn from_generated<T, E: serde::Serialize>(
             let body = response.bytes().await.unwrap_or_default();
             Error::answer(operation, status, &body)
         }
-        // FIXME: progenitor keeps no status with a body it could not decode, so an HTML
-        // gateway page on a declared error status reads as a decode error here (Client::call
-        // tells it apart); a status in that variant would fix it.
+        // Error pages were made JSON by the hooks, so this is a success answer that does not
+        // fit its schema.
         Generated::InvalidResponsePayload(_, source) => {
             let message = "the answer is not the JSON the description promises".to_owned();
             Error::new(ErrorKind::Decode, Some(operation), message).with_source(source)
@@ -256,6 +256,20 @@ fn messages(json: &Value) -> Vec<String> {
         .map(|e| vec![e.to_owned()])
         .unwrap_or_default()
 }
+
+/// The error body a non-JSON error answer stands for, in HighLevel's shape, marked so that
+/// [`Error::answer`] still knows it came from a page.
+pub(crate) fn json_error(status: u16, body: &[u8]) -> Vec<u8> {
+    let value = serde_json::json!({
+        "statusCode": status,
+        "message": page_text(body),
+        "error": NOT_JSON,
+    });
+    serde_json::to_vec(&value).unwrap_or_default()
+}
+
+/// The `error` of an error body made from a non-JSON answer.
+const NOT_JSON: &str = "the answer was not JSON";
 
 /// A short description of a non-JSON body, such as a gateway's HTML page: its title, or
 /// its first line.

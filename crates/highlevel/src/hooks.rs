@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use crate::config::ClientState;
@@ -179,15 +179,24 @@ async fn attempt_once(
     // HighLevel puts its trace id in error bodies only, so an error answer is read here and
     // handed on rebuilt: the id belongs in the span of the attempt that got it.
     let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    let trace_id = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|json| json["traceId"].as_str().map(str::to_owned));
+    let mut headers = response.headers().clone();
+    let mut body = response.bytes().await?;
+    let json = serde_json::from_slice::<serde_json::Value>(&body).ok();
+    let trace_id = json
+        .as_ref()
+        .and_then(|j| j["traceId"].as_str().map(str::to_owned));
     if let Some(trace_id) = &trace_id {
         span.record("trace_id", trace_id.as_str());
     }
     tracing::debug!(status = status.as_u16(), trace_id, "answered with an error");
+
+    // A gateway's HTML page becomes the error shape every caller reads, so typed calls see
+    // its title as the message instead of failing to decode it.
+    if json.is_none() {
+        body = crate::error::json_error(status.as_u16(), &body).into();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.remove(CONTENT_LENGTH);
+    }
 
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
