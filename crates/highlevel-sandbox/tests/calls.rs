@@ -292,12 +292,16 @@ async fn pages_come_one_at_a_time_with_the_whole_answer() {
     let first = pages.next().await.unwrap().unwrap();
     assert_eq!(first.items.len(), 100);
     assert_eq!(first.body["meta"]["total"], 300);
-    // The walk fetches ahead by one page only.
+    // The walk fetches ahead by one page, and no further while this one is held.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while sandbox.requests().len() < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert_eq!(sandbox.requests().len(), 2);
+    assert_eq!(sandbox.requests().len(), 2, "one page ahead, not more");
 
     drop(pages);
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(
         sandbox.requests().len(),
         2,
