@@ -3,7 +3,7 @@
 //! seeds its own resources; this module fixes the order (later resources refer to earlier
 //! ones) and offers the shared generators.
 
-use crate::store::{Rng, Store};
+use crate::store::{Kind, Rng, Store};
 use crate::{COMPANY_ID, LOCATION_IDS, handlers};
 
 /// What a module's `seed` function works with.
@@ -22,6 +22,11 @@ const BASE: i64 = 1_767_603_600_000;
 const DAY: i64 = 86_400_000;
 
 impl Seed<'_> {
+    /// The ids of the `kind` objects seeded for `location` so far, oldest first.
+    pub(crate) fn ids(&self, kind: Kind, location: &str) -> Vec<String> {
+        self.store.list(kind, location).keys().cloned().collect()
+    }
+
     /// A new id from the store's generator.
     pub(crate) fn id(&mut self) -> String {
         self.store.new_id()

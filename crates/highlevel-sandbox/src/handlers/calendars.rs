@@ -624,12 +624,7 @@ const DEMOS: [Demo; 2] = [
 pub(crate) fn seed(seed: &mut Seed<'_>) {
     for (index, location) in seed.locations.into_iter().enumerate() {
         let demo = &DEMOS[index % DEMOS.len()];
-        let users: Vec<String> = seed
-            .store
-            .list(Kind::User, location)
-            .keys()
-            .cloned()
-            .collect();
+        let users: Vec<String> = seed.ids(Kind::User, location);
         let contacts: Vec<(String, String)> = seed
             .store
             .list(Kind::Contact, location)

@@ -786,12 +786,7 @@ fn seed_invoices(seed: &mut Seed<'_>, location: &str, products: &[(String, usize
 
 /// Orders, the subscriptions some of them started, and the charges of both, newest first.
 fn seed_payments(seed: &mut Seed<'_>, location: &str, products: &[(String, usize)]) {
-    let users: Vec<String> = seed
-        .store
-        .list(Kind::User, location)
-        .keys()
-        .cloned()
-        .collect();
+    let users: Vec<String> = seed.ids(Kind::User, location);
     let sources = [
         ("funnel", "Spring Offer"),
         ("website", "Main Website"),

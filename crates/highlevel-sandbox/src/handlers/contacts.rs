@@ -748,12 +748,7 @@ pub(crate) fn seed(seed: &mut Seed<'_>) {
 /// The contacts of one location, added at even steps over the year before the demo's
 /// "now" so that `dateAdded` rises in insertion order, as the listing's cursor needs.
 fn seed_location(seed: &mut Seed<'_>, location: &'static str) {
-    let users: Vec<String> = seed
-        .store
-        .list(Kind::User, location)
-        .keys()
-        .cloned()
-        .collect();
+    let users: Vec<String> = seed.ids(Kind::User, location);
     let timezone = seed
         .store
         .get(Kind::Location, location)

@@ -414,12 +414,7 @@ const OUTBOUND: &[&str] = &[
 
 pub(crate) fn seed(seed: &mut Seed<'_>) {
     for location in seed.locations {
-        let users: Vec<String> = seed
-            .store
-            .list(Kind::User, location)
-            .keys()
-            .cloned()
-            .collect();
+        let users: Vec<String> = seed.ids(Kind::User, location);
         let contacts: Vec<Value> = seed
             .store
             .list(Kind::Contact, location)

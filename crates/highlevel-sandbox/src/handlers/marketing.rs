@@ -481,12 +481,7 @@ pub(crate) fn seed(seed: &mut Seed<'_>) {
             .and_then(|l| l["name"].as_str())
             .unwrap_or("Demo")
             .to_owned();
-        let users: Vec<String> = seed
-            .store
-            .list(Kind::User, location)
-            .keys()
-            .cloned()
-            .collect();
+        let users: Vec<String> = seed.ids(Kind::User, location);
 
         seed_links(seed, location);
         seed_automation(seed, location);

@@ -639,12 +639,7 @@ pub(crate) fn seed(seed: &mut Seed<'_>) {
             pipelines.push(pipeline);
         }
 
-        let users: Vec<String> = seed
-            .store
-            .list(Kind::User, location)
-            .keys()
-            .cloned()
-            .collect();
+        let users: Vec<String> = seed.ids(Kind::User, location);
         let contacts: Vec<Value> = seed
             .store
             .list(Kind::Contact, location)
