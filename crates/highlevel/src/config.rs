@@ -185,29 +185,46 @@ impl ClientBuilder {
     /// `HIGHLEVEL_BASE_URL` and `MATON_BASE_URL`. Settings made on the builder afterwards
     /// replace what the environment gave.
     pub fn from_env() -> Self {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::default().env()
     }
 
-    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+    /// This builder with every setting the environment gives (see
+    /// [`ClientBuilder::from_env`]) replacing its own; settings the environment lacks are
+    /// kept. A tool reads its configuration file into a builder, then calls this, so the
+    /// environment wins over the file.
+    pub fn env(self) -> Self {
+        self.lookup(|name| std::env::var(name).ok())
+    }
+
+    fn lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
         let get = |name| lookup(name).filter(|v: &String| !v.is_empty());
-        if get(ENV_API_KEY).is_none()
+        if let Some(key) = get(ENV_API_KEY) {
+            self.api_key = Some(key);
+            self.direct = false;
+        } else if self.api_key.is_none()
             && let Some(token) = get(ENV_DIRECT_TOKEN)
         {
-            let builder = Self {
-                base_url: get(ENV_BASE_URL),
-                ..Self::default()
-            };
-            return builder.direct(token);
+            self = self.direct(token);
         }
-        Self {
-            api_key: get(ENV_API_KEY),
-            base_url: get(ENV_BASE_URL),
-            maton_url: get(ENV_MATON_URL),
-            connection: get(ENV_CONNECTION),
-            agency_connection: get(ENV_AGENCY_CONNECTION),
-            location_connections_env: get(ENV_LOCATION_CONNECTIONS),
-            ..Self::default()
+        if let Some(url) = get(ENV_BASE_URL) {
+            self.base_url = Some(url);
         }
+        if self.direct {
+            return self;
+        }
+        if let Some(url) = get(ENV_MATON_URL) {
+            self.maton_url = Some(url);
+        }
+        if let Some(id) = get(ENV_CONNECTION) {
+            self.connection = Some(id);
+        }
+        if let Some(id) = get(ENV_AGENCY_CONNECTION) {
+            self.agency_connection = Some(id);
+        }
+        if let Some(pairs) = get(ENV_LOCATION_CONNECTIONS) {
+            self.location_connections_env = Some(pairs);
+        }
+        self
     }
 
     /// Direct mode: calls HighLevel itself (`services.leadconnectorhq.com`, unless
@@ -537,9 +554,8 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        ClientBuilder::from_lookup(move |name| {
-            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-        })
+        ClientBuilder::default()
+            .lookup(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
     }
 
     #[test]
@@ -566,6 +582,26 @@ mod tests {
             client.api.inner.connections.sub_account.as_ref().unwrap(),
             "conn-1"
         );
+    }
+
+    #[test]
+    fn the_environment_replaces_earlier_settings_and_keeps_the_rest() {
+        let vars = [(ENV_API_KEY, KEY), (ENV_CONNECTION, "from-env")];
+        let client = ClientBuilder::default()
+            .api_key("from-a-file")
+            .connection("from-a-file")
+            .agency_connection("agency-from-a-file")
+            .lookup(|name| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            })
+            .build()
+            .unwrap();
+
+        let connections = &client.api.inner.connections;
+        assert_eq!(connections.sub_account.as_ref().unwrap(), "from-env");
+        assert_eq!(connections.agency.as_ref().unwrap(), "agency-from-a-file");
     }
 
     #[test]
