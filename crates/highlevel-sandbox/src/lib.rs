@@ -77,6 +77,51 @@ impl Default for SandboxConfig {
     }
 }
 
+/// The command-line flags of a served sandbox, shared by the `highlevel-sandbox` binary
+/// and `highlevel sandbox`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeOptions {
+    /// The port to listen on (on 127.0.0.1); 0 lets the OS pick one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The seed of the demo data; the same seed gives the same ids.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Contacts per location (up to 100000).
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub contacts: u64,
+    /// The API key requests must carry.
+    #[arg(long, default_value = API_KEY)]
+    pub api_key: String,
+    /// Requests allowed per burst window, per connection and location.
+    #[arg(long, default_value_t = 100)]
+    pub burst: u32,
+    /// The burst window, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pub interval_ms: u64,
+    /// Requests allowed per day, per connection and location.
+    #[arg(long, default_value_t = 200_000)]
+    pub daily: u32,
+}
+
+impl ServeOptions {
+    /// The sandbox these flags describe.
+    pub fn config(&self) -> SandboxConfig {
+        SandboxConfig {
+            seed: self.seed,
+            // The parser caps the count at 100,000, which fits every usize.
+            contacts_per_location: usize::try_from(self.contacts).unwrap_or(usize::MAX),
+            api_key: self.api_key.clone(),
+            rate_limits: RateLimits {
+                burst: self.burst,
+                interval: std::time::Duration::from_millis(self.interval_ms),
+                daily: self.daily,
+            },
+            port: self.port,
+        }
+    }
+}
+
 /// A running sandbox. Dropping it stops it.
 pub struct Sandbox {
     url: String,
@@ -119,6 +164,33 @@ impl Sandbox {
     /// The base URL of the HighLevel operations: [`Sandbox::url`] plus `/highlevel-pit`.
     pub fn proxy_url(&self) -> String {
         format!("{}{}", self.url, routes::PROXY_PREFIX)
+    }
+
+    /// What a person needs to start using the sandbox: where it listens, the API key and
+    /// the demo ids, and a first request to try. The first line is always
+    /// `highlevel-sandbox listening on <url>`, which scripts read the URL from.
+    pub fn banner(&self) -> String {
+        let [first, second] = LOCATION_CONNECTIONS;
+        let lines = [
+            format!("highlevel-sandbox listening on {}", self.url),
+            format!("  HighLevel API:  {}", self.proxy_url()),
+            format!("  Maton API:      {}/connections", self.url),
+            format!("  API key:        {}", self.api_key()),
+            format!("  company:        {COMPANY_ID}"),
+            format!("  locations:      {}, {}", LOCATION_IDS[0], LOCATION_IDS[1]),
+            format!(
+                "  connections:    {AGENCY_CONNECTION} (agency), {first} and {second} \
+                 (sub-accounts)"
+            ),
+            format!("  default:        {first}, when a request names no Maton-Connection"),
+            format!(
+                "try: curl -H 'Authorization: Bearer {}' '{}/contacts/?locationId={}&limit=3'",
+                self.api_key(),
+                self.proxy_url(),
+                LOCATION_IDS[0]
+            ),
+        ];
+        lines.join("\n")
     }
 
     /// The API key requests must carry.
