@@ -19,7 +19,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::quote;
 use serde_json::Value;
 
-use crate::{bundle, operations};
+use crate::{bundle, cli, operations};
 
 const COMMAND: &str = "cargo xtask codegen";
 
@@ -91,6 +91,12 @@ fn generate(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let table = operations::table(&doc)?;
     let about = "The facts the core needs about each operation at run time.";
     outputs.push((out.join("operations.rs"), rust_file(table, about)?));
+
+    let about = "The `highlevel` command's subcommands, flags and help, one per operation.";
+    outputs.push((
+        root.join("crates/highlevel-cli/src/generated/commands.rs"),
+        rust_file(cli::table(&doc)?, about)?,
+    ));
     Ok(outputs)
 }
 
@@ -232,7 +238,7 @@ fn resources(doc: &Value) -> anyhow::Result<TokenStream> {
 }
 
 /// An operation's name within its resource group: its words, less the group's own nouns.
-fn short_name(tag: &str, id: &str) -> String {
+pub(crate) fn short_name(tag: &str, id: &str) -> String {
     let mut nouns: Vec<String> = tag.split('-').map(str::to_owned).collect();
     let singular: Vec<String> = nouns
         .iter()

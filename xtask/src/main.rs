@@ -12,6 +12,7 @@
 
 mod bundle;
 mod ci;
+mod cli;
 mod codegen;
 mod operations;
 

@@ -246,7 +246,7 @@ fn body_required(doc: &Value, op: &Value) -> anyhow::Result<Option<Vec<String>>>
 }
 
 /// Follows a local `$ref`, if `value` is one.
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> anyhow::Result<&'a Value> {
+pub(crate) fn resolve<'a>(doc: &'a Value, value: &'a Value) -> anyhow::Result<&'a Value> {
     match value.get("$ref").and_then(Value::as_str) {
         None => Ok(value),
         Some(r) => {
