@@ -248,14 +248,14 @@ impl TypedValueParser for Lenient {
 }
 
 fn sandbox() -> Clap {
-    let clap = Clap::new("sandbox")
+    // The options' own doc comment would become the about text; ours replaces it after.
+    ServeOptions::augment_args(Clap::new("sandbox"))
         .about("Serve the sandbox (an offline emulation of Maton and HighLevel) until stopped")
         .long_about(
             "Serve the sandbox, an offline emulation of Maton's proxy and the HighLevel API \
              with demo data, on 127.0.0.1 until interrupted. It prints its URL, API key and \
              demo ids.",
-        );
-    ServeOptions::augment_args(clap)
+        )
 }
 
 fn completions() -> Clap {

@@ -181,6 +181,17 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_lists_every_code() {
+        let readme = include_str!("../../../README.md");
+        for (code, _) in CODES {
+            assert!(
+                readme.contains(&format!("\n  | {code} | ")),
+                "{code} is not in the README"
+            );
+        }
+    }
+
+    #[test]
     fn the_line_keeps_to_one_line() {
         let failure = Failure::Usage("first\nsecond\r\nthird".to_owned());
         assert!(!line(&failure).contains('\n'));

@@ -29,7 +29,9 @@ use std::process::ExitCode;
 
 use clap::ArgMatches;
 use highlevel::Operation;
-use highlevel_sandbox::{Sandbox, SandboxConfig, ServeOptions};
+use highlevel_sandbox::{
+    AGENCY_CONNECTION, LOCATION_CONNECTIONS, LOCATION_IDS, Sandbox, SandboxConfig, ServeOptions,
+};
 
 use crate::config::Settings;
 use crate::exit::Failure;
@@ -125,9 +127,16 @@ async fn serve(matches: &ArgMatches) -> Result<(), Failure> {
     let sandbox = Sandbox::start(options.config()).await?;
 
     println!("{}", sandbox.banner());
+    println!("point the highlevel command (or any SDK) at it with:");
     println!(
-        "use it: highlevel --sandbox ...  (in-process), or point MATON_BASE_URL and \
-         HIGHLEVEL_BASE_URL at the URLs above"
+        "  export MATON_API_KEY={} MATON_BASE_URL={} HIGHLEVEL_BASE_URL={} \
+         MATON_CONNECTION={} MATON_AGENCY_CONNECTION={} HIGHLEVEL_LOCATION_ID={}",
+        sandbox.api_key(),
+        sandbox.url(),
+        sandbox.proxy_url(),
+        LOCATION_CONNECTIONS[0],
+        AGENCY_CONNECTION,
+        LOCATION_IDS[0],
     );
     std::io::stdout().flush()?;
 
