@@ -19,6 +19,7 @@ const GLOBAL_FLAGS: &[&str] = &[
     "all",
     "body",
     "columns",
+    "company",
     "config",
     "connection",
     "help",

@@ -8,9 +8,9 @@ use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Arg as Flag, ArgAction, Args as _, Command as Clap, value_parser};
 use highlevel_sandbox::ServeOptions;
 
-use crate::exit;
 use crate::generated::commands::GROUPS;
 use crate::table::{Command, Group, Kind, Place};
+use crate::{exit, input};
 
 const ABOUT: &str = "Every HighLevel CRM operation from the shell, through Maton's proxy.";
 
@@ -24,10 +24,11 @@ shows them. Try it offline first with the built-in sandbox:
     highlevel --sandbox contacts list --limit 3 --output table
 
 Configuration comes from flags, then the environment (MATON_API_KEY, MATON_CONNECTION, \
-MATON_AGENCY_CONNECTION, MATON_LOCATION_CONNECTIONS, HIGHLEVEL_LOCATION_ID, HIGHLEVEL_BASE_URL, \
-MATON_BASE_URL), then the config file (--config, HIGHLEVEL_CONFIG, or \
-~/.config/highlevel/config.toml) with the keys api_key, connection, agency_connection, \
-location, location_connections, base_url, maton_base_url and output.";
+MATON_AGENCY_CONNECTION, MATON_LOCATION_CONNECTIONS, HIGHLEVEL_LOCATION_ID, \
+HIGHLEVEL_COMPANY_ID, HIGHLEVEL_BASE_URL, MATON_BASE_URL), then the config file (--config, \
+HIGHLEVEL_CONFIG, or ~/.config/highlevel/config.toml) with the keys api_key, connection, \
+agency_connection, location, company, location_connections, base_url, maton_base_url and \
+output.";
 
 /// The whole command tree.
 pub(crate) fn command() -> Clap {
@@ -104,6 +105,9 @@ fn global_flags() -> Vec<Flag> {
             .long("location")
             .value_name("ID")
             .help("The location id operations use when not given one (HIGHLEVEL_LOCATION_ID)"),
+        Flag::new("company").long("company").value_name("ID").help(
+            "The agency's company id operations use when not given one (HIGHLEVEL_COMPANY_ID)",
+        ),
         Flag::new("config")
             .long("config")
             .value_name("FILE")
@@ -143,7 +147,14 @@ fn operation_command(command: &'static Command) -> Clap {
         .about(command.about)
         .long_about(command.long_about);
     for arg in command.args {
-        clap = clap.arg(flag(arg, location == Some(arg.name)));
+        let default = if location == Some(arg.name) {
+            Some("--location")
+        } else if arg.name == input::COMPANY_FIELD {
+            Some("--company")
+        } else {
+            None
+        };
+        clap = clap.arg(flag(arg, default));
     }
     if command.body.is_some() {
         clap = clap.arg(
@@ -176,9 +187,9 @@ fn operation_command(command: &'static Command) -> Clap {
     clap
 }
 
-/// The flag of one parameter or body field. The location parameter is never required on
-/// the command line: `--location` and the configuration can fill it.
-fn flag(arg: &'static crate::table::Arg, is_location: bool) -> Flag {
+/// The flag of one parameter or body field. One that a global flag can fill (`default`,
+/// such as `--location`) is never required on the command line.
+fn flag(arg: &'static crate::table::Arg, default: Option<&str>) -> Flag {
     let mut help = arg.help.to_owned();
     if !arg.values.is_empty() && arg.kind != Kind::String {
         help.push_str(&format!(" [values: {}]", arg.values.join(", ")));
@@ -189,8 +200,8 @@ fn flag(arg: &'static crate::table::Arg, is_location: bool) -> Flag {
     if arg.place == Place::Body && arg.required {
         help.push_str(" [required in the body]");
     }
-    if is_location {
-        help.push_str(" [default: --location]");
+    if let Some(flag) = default {
+        help.push_str(&format!(" [default: {flag}]"));
     }
 
     let heading = match arg.place {
@@ -217,7 +228,7 @@ fn flag(arg: &'static crate::table::Arg, is_location: bool) -> Flag {
         Kind::String if arg.values.is_empty() => flag.value_name("TEXT"),
         Kind::String => flag.value_name("TEXT").value_parser(Lenient(arg.values)),
     };
-    let required = arg.required && arg.place != Place::Body && !is_location;
+    let required = arg.required && arg.place != Place::Body && default.is_none();
     flag.required(required)
 }
 

@@ -7,16 +7,21 @@ use std::path::{Path, PathBuf};
 
 use clap::ArgMatches;
 use highlevel::ClientBuilder;
-use highlevel_sandbox::{AGENCY_CONNECTION, LOCATION_CONNECTIONS, LOCATION_IDS, Sandbox};
+use highlevel_sandbox::{
+    AGENCY_CONNECTION, COMPANY_ID, LOCATION_CONNECTIONS, LOCATION_IDS, Sandbox,
+};
 use serde::Deserialize;
 
 use crate::confirm;
 use crate::exit::Failure;
+use crate::input::Defaults;
 
 /// The environment variable naming the config file.
 const ENV_CONFIG: &str = "HIGHLEVEL_CONFIG";
 /// The environment variable holding the default location id.
 const ENV_LOCATION: &str = "HIGHLEVEL_LOCATION_ID";
+/// The environment variable holding the default company id.
+const ENV_COMPANY: &str = "HIGHLEVEL_COMPANY_ID";
 
 /// The config file's keys. Unknown keys are refused, so a typo does not pass silently.
 #[derive(Debug, Default, Deserialize)]
@@ -26,6 +31,7 @@ struct File {
     connection: Option<String>,
     agency_connection: Option<String>,
     location: Option<String>,
+    company: Option<String>,
     #[serde(default)]
     location_connections: BTreeMap<String, String>,
     base_url: Option<String>,
@@ -41,6 +47,7 @@ pub(crate) struct Settings {
     connection: Option<String>,
     agency_connection: Option<String>,
     location: Option<String>,
+    company: Option<String>,
     read_only: bool,
     yes: bool,
 }
@@ -67,6 +74,7 @@ impl Settings {
             connection: flag("connection"),
             agency_connection: flag("agency-connection"),
             location: flag("location"),
+            company: flag("company"),
             read_only: matches.get_flag("read-only"),
             yes: matches.get_flag("yes"),
         })
@@ -77,15 +85,24 @@ impl Settings {
         self.file.output.as_deref()
     }
 
-    /// The location id to use where an operation needs one and was not given one: the
-    /// flag, the environment, the file, or the sandbox's first demo location.
-    pub(crate) fn location(&self, sandbox: bool) -> Option<String> {
-        let env = std::env::var(ENV_LOCATION).ok().filter(|v| !v.is_empty());
-        let configured = match sandbox {
-            true => Some(LOCATION_IDS[0].to_owned()),
-            false => env.or_else(|| self.file.location.clone()),
+    /// The ids that fill an operation's location and company when its flags leave them
+    /// out: the flag, the environment, the file, or the sandbox's demo ids.
+    pub(crate) fn defaults(&self, sandbox: bool) -> Defaults {
+        let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        let (location, company) = match sandbox {
+            true => (
+                Some(LOCATION_IDS[0].to_owned()),
+                Some(COMPANY_ID.to_owned()),
+            ),
+            false => (
+                env(ENV_LOCATION).or_else(|| self.file.location.clone()),
+                env(ENV_COMPANY).or_else(|| self.file.company.clone()),
+            ),
         };
-        self.location.clone().or(configured)
+        Defaults {
+            location: self.location.clone().or(location),
+            company: self.company.clone().or(company),
+        }
     }
 
     /// A client builder with every setting but the write guard. With a sandbox, its URLs,

@@ -10,6 +10,16 @@ use serde_json::{Map, Number, Value};
 use crate::exit::Failure;
 use crate::table::{Arg, Command, Kind, Place};
 
+/// The parameter or body field that names the agency, which `--company` fills.
+pub(crate) const COMPANY_FIELD: &str = "companyId";
+
+/// The ids that fill an operation's parameters when the flags leave them out.
+#[derive(Debug, Default)]
+pub(crate) struct Defaults {
+    pub(crate) location: Option<String>,
+    pub(crate) company: Option<String>,
+}
+
 /// The parameters and body of one call.
 #[derive(Debug)]
 pub(crate) struct Request {
@@ -17,13 +27,25 @@ pub(crate) struct Request {
     pub(crate) body: Option<Value>,
 }
 
-/// Reads the request of `command` from `matches`, filling the operation's location from
-/// `location` when the flags leave it out.
+impl Request {
+    /// The location id the request carries, where its operation has one.
+    pub(crate) fn location(&self, op: &Operation) -> Option<&str> {
+        let place = op.location.as_ref()?;
+        let value = match place.place {
+            ParamPlace::Path | ParamPlace::Query => self.params.get(place.name),
+            ParamPlace::Body => self.body.as_ref().and_then(|b| b.get(place.name)),
+        };
+        value.and_then(Value::as_str)
+    }
+}
+
+/// Reads the request of `command` from `matches`, filling the operation's location and
+/// company from `defaults` when the flags leave them out.
 pub(crate) fn request(
     command: &Command,
     op: &Operation,
     matches: &ArgMatches,
-    location: Option<&str>,
+    defaults: &Defaults,
 ) -> Result<Request, Failure> {
     let mut params = Map::new();
     let mut fields = Map::new();
@@ -52,6 +74,30 @@ pub(crate) fn request(
         }
     }
 
+    if let Some(company) = &defaults.company {
+        let arg = command.args.iter().find(|a| a.name == COMPANY_FIELD);
+        match arg.map(|a| a.place) {
+            Some(Place::Path | Place::Query) => {
+                params
+                    .entry(COMPANY_FIELD)
+                    .or_insert_with(|| Value::String(company.clone()));
+            }
+            Some(Place::Body) => {
+                if let Some(Value::Object(object)) = body.as_mut() {
+                    object
+                        .entry(COMPANY_FIELD)
+                        .or_insert_with(|| Value::String(company.clone()));
+                } else if body.is_none() {
+                    let mut object = Map::new();
+                    object.insert(COMPANY_FIELD.to_owned(), Value::String(company.clone()));
+                    body = Some(Value::Object(object));
+                }
+            }
+            None => {}
+        }
+    }
+
+    let location = defaults.location.as_deref();
     if let (Some(place), Some(location)) = (op.location.as_ref(), location) {
         match place.place {
             ParamPlace::Path | ParamPlace::Query => {

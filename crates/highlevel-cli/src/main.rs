@@ -93,12 +93,12 @@ async fn operation(group: &str, name: &str, matches: &ArgMatches) -> Result<(), 
         true => Some(Sandbox::start(SandboxConfig::default()).await?),
         false => None,
     };
-    let location = settings.location(sandbox.is_some());
-    let request = input::request(command, op, matches, location.as_deref())?;
+    let defaults = settings.defaults(sandbox.is_some());
+    let request = input::request(command, op, matches, &defaults)?;
     let format = Format::choose(matches, &settings)?;
 
     let builder = settings.builder(sandbox.as_ref());
-    let context = confirm::Context::new(command, location.as_deref());
+    let context = confirm::Context::new(command, request.location(op));
     let client = settings.guard(builder, context).build()?;
 
     let columns = output::columns_flag(matches);

@@ -47,7 +47,7 @@ async fn one_operation_of_every_resource_group_succeeds() -> Test {
             "0",
         ],
         &["links", "list"],
-        &["locations", "search", "--company-id", COMPANY_ID],
+        &["locations", "search", "--company", COMPANY_ID],
         &[
             "medias",
             "list-files",
