@@ -14,6 +14,7 @@ mod bundle;
 mod ci;
 mod codegen;
 mod operations;
+mod python;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
