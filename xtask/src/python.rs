@@ -359,7 +359,37 @@ fn runtime(groups: &BTreeMap<String, Vec<Op>>) -> String {
     }
 
     accessors(&mut out, groups, false);
+    operation_table(&mut out, groups);
     out
+}
+
+/// `_OPERATIONS`: each operationId's group, method and arguments (wire name to Python
+/// name), for code that holds operations by id, such as the scenario runner.
+fn operation_table(out: &mut String, groups: &BTreeMap<String, Vec<Op>>) {
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    for (tag, ops) in groups {
+        for op in ops {
+            let args: Vec<String> = op
+                .args
+                .iter()
+                .map(|a| format!("            \"{}\": \"{}\",\n", a.wire, a.python))
+                .collect();
+            let args = match args.is_empty() {
+                true => "{}".to_owned(),
+                false => format!("{{\n{}        }}", args.concat()),
+            };
+            let row = format!(
+                "    \"{}\": (\n        \"{}\",\n        \"{}\",\n        {args},\n    ),\n",
+                op.id,
+                tag.to_snake_case(),
+                python_name(&op.short),
+            );
+            rows.push((&op.id, row));
+        }
+    }
+    rows.sort();
+    let rows: String = rows.into_iter().map(|r| r.1).collect();
+    let _ = write!(out, "\n\n_OPERATIONS = {{\n{rows}}}\n");
 }
 
 /// The `{"wireName": python_name, ...}` expression of an operation's parameters.

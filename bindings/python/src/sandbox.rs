@@ -75,6 +75,27 @@ impl NativeSandbox {
         self.add(FaultKind::Status(status), operation, times)
     }
 
+    /// Makes requests of `operation` misbehave: `kind` is `reset_before` (the connection
+    /// drops before handling), `reset_after` (it drops after), `truncated_json`,
+    /// `invalid_json` or `html_bad_gateway`.
+    #[pyo3(signature = (kind, operation=None, times=None))]
+    fn add_fault(&self, kind: &str, operation: Option<&str>, times: Option<u32>) -> PyResult<()> {
+        let kind = match kind {
+            "reset_before" => FaultKind::ResetBeforeProcessing,
+            "reset_after" => FaultKind::ResetAfterProcessing,
+            "truncated_json" => FaultKind::TruncatedJson,
+            "invalid_json" => FaultKind::InvalidJson,
+            "html_bad_gateway" => FaultKind::HtmlBadGateway,
+            other => {
+                return check(Err(Failure::invalid(format!(
+                    "there is no fault `{other}`; there are reset_before, reset_after, \
+                     truncated_json, invalid_json and html_bad_gateway"
+                ))));
+            }
+        };
+        self.add(kind, operation, times)
+    }
+
     /// Removes every fault.
     fn clear_faults(&self) -> PyResult<()> {
         self.with(|s| s.clear_faults())

@@ -4289,3 +4289,755 @@ class _AsyncGroups:
     def workflows(self):
         """The `workflows` operations."""
         return AsyncWorkflows(self._native, True)
+
+
+_OPERATIONS = {
+    "addContactTags": (
+        "contacts",
+        "add_tags",
+        {
+            "contactId": "contact_id",
+        },
+    ),
+    "createBusiness": (
+        "businesses",
+        "create",
+        {},
+    ),
+    "createCalendar": (
+        "calendars",
+        "create",
+        {},
+    ),
+    "createConnection": (
+        "connections",
+        "create",
+        {},
+    ),
+    "createContact": (
+        "contacts",
+        "create",
+        {},
+    ),
+    "createContactNote": (
+        "contacts",
+        "create_note",
+        {
+            "contactId": "contact_id",
+        },
+    ),
+    "createContactTask": (
+        "contacts",
+        "create_task",
+        {
+            "contactId": "contact_id",
+        },
+    ),
+    "createConversation": (
+        "conversations",
+        "create",
+        {},
+    ),
+    "createCustomField": (
+        "custom_fields",
+        "create",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "createCustomValue": (
+        "custom_values",
+        "create",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "createLink": (
+        "links",
+        "create",
+        {},
+    ),
+    "createLocation": (
+        "locations",
+        "create",
+        {},
+    ),
+    "createLocationTag": (
+        "tags",
+        "create",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "createOpportunity": (
+        "opportunities",
+        "create",
+        {},
+    ),
+    "createProduct": (
+        "products",
+        "create",
+        {},
+    ),
+    "deleteBusiness": (
+        "businesses",
+        "delete",
+        {
+            "businessId": "business_id",
+        },
+    ),
+    "deleteCalendar": (
+        "calendars",
+        "delete",
+        {
+            "calendarId": "calendar_id",
+        },
+    ),
+    "deleteConnection": (
+        "connections",
+        "delete",
+        {
+            "connectionId": "connection_id",
+        },
+    ),
+    "deleteContact": (
+        "contacts",
+        "delete",
+        {
+            "contactId": "contact_id",
+        },
+    ),
+    "deleteContactNote": (
+        "contacts",
+        "delete_note",
+        {
+            "contactId": "contact_id",
+            "noteId": "note_id",
+        },
+    ),
+    "deleteContactTask": (
+        "contacts",
+        "delete_task",
+        {
+            "contactId": "contact_id",
+            "taskId": "task_id",
+        },
+    ),
+    "deleteCustomField": (
+        "custom_fields",
+        "delete",
+        {
+            "locationId": "location_id",
+            "customFieldId": "custom_field_id",
+        },
+    ),
+    "deleteCustomValue": (
+        "custom_values",
+        "delete",
+        {
+            "locationId": "location_id",
+            "customValueId": "custom_value_id",
+        },
+    ),
+    "deleteLink": (
+        "links",
+        "delete",
+        {
+            "linkId": "link_id",
+        },
+    ),
+    "deleteLocation": (
+        "locations",
+        "delete",
+        {
+            "locationId": "location_id",
+            "deleteTwilioAccount": "delete_twilio_account",
+        },
+    ),
+    "deleteLocationTag": (
+        "tags",
+        "delete",
+        {
+            "locationId": "location_id",
+            "tagId": "tag_id",
+        },
+    ),
+    "deleteOpportunity": (
+        "opportunities",
+        "delete",
+        {
+            "opportunityId": "opportunity_id",
+        },
+    ),
+    "deleteProduct": (
+        "products",
+        "delete",
+        {
+            "productId": "product_id",
+            "locationId": "location_id",
+            "sendWishlistStatus": "send_wishlist_status",
+        },
+    ),
+    "getBusiness": (
+        "businesses",
+        "get",
+        {
+            "businessId": "business_id",
+        },
+    ),
+    "getCalendar": (
+        "calendars",
+        "get",
+        {
+            "calendarId": "calendar_id",
+        },
+    ),
+    "getConnection": (
+        "connections",
+        "get",
+        {
+            "connectionId": "connection_id",
+        },
+    ),
+    "getContact": (
+        "contacts",
+        "get",
+        {
+            "contactId": "contact_id",
+        },
+    ),
+    "getConversation": (
+        "conversations",
+        "get",
+        {
+            "conversationId": "conversation_id",
+        },
+    ),
+    "getCustomField": (
+        "custom_fields",
+        "get",
+        {
+            "locationId": "location_id",
+            "customFieldId": "custom_field_id",
+        },
+    ),
+    "getCustomValue": (
+        "custom_values",
+        "get",
+        {
+            "locationId": "location_id",
+            "customValueId": "custom_value_id",
+        },
+    ),
+    "getFreeSlots": (
+        "calendars",
+        "get_free_slots",
+        {
+            "calendarId": "calendar_id",
+            "startDate": "start_date",
+            "endDate": "end_date",
+            "timezone": "timezone",
+            "userId": "user_id",
+            "userIds": "user_ids",
+        },
+    ),
+    "getInvoice": (
+        "invoices",
+        "get",
+        {
+            "invoiceId": "invoice_id",
+            "altId": "alt_id",
+            "altType": "alt_type",
+        },
+    ),
+    "getLocation": (
+        "locations",
+        "get",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "getLocationTag": (
+        "tags",
+        "get",
+        {
+            "locationId": "location_id",
+            "tagId": "tag_id",
+        },
+    ),
+    "getOpportunity": (
+        "opportunities",
+        "get",
+        {
+            "opportunityId": "opportunity_id",
+        },
+    ),
+    "getProduct": (
+        "products",
+        "get",
+        {
+            "productId": "product_id",
+            "locationId": "location_id",
+            "sendWishlistStatus": "send_wishlist_status",
+        },
+    ),
+    "listBusinesses": (
+        "businesses",
+        "list",
+        {
+            "locationId": "location_id",
+            "limit": "limit",
+            "skip": "skip",
+        },
+    ),
+    "listCalendarEvents": (
+        "calendars",
+        "list_events",
+        {
+            "locationId": "location_id",
+            "startTime": "start_time",
+            "endTime": "end_time",
+            "calendarId": "calendar_id",
+            "userId": "user_id",
+            "groupId": "group_id",
+        },
+    ),
+    "listCalendarGroups": (
+        "calendars",
+        "list_groups",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "listCalendars": (
+        "calendars",
+        "list",
+        {
+            "locationId": "location_id",
+            "groupId": "group_id",
+            "showDrafted": "show_drafted",
+        },
+    ),
+    "listCampaigns": (
+        "campaigns",
+        "list",
+        {
+            "locationId": "location_id",
+            "status": "status",
+        },
+    ),
+    "listConnections": (
+        "connections",
+        "list",
+        {
+            "app": "app",
+            "status": "status",
+        },
+    ),
+    "listContactNotes": (
+        "contacts",
+        "list_notes",
+        {
+            "contactId": "contact_id",
+        },
+    ),
+    "listContactTasks": (
+        "contacts",
+        "list_tasks",
+        {
+            "contactId": "contact_id",
+        },
+    ),
+    "listContacts": (
+        "contacts",
+        "list",
+        {
+            "locationId": "location_id",
+            "limit": "limit",
+            "query": "query",
+            "startAfter": "start_after",
+            "startAfterId": "start_after_id",
+        },
+    ),
+    "listConversationMessages": (
+        "conversations",
+        "list_messages",
+        {
+            "conversationId": "conversation_id",
+            "lastMessageId": "last_message_id",
+            "limit": "limit",
+            "type": "type",
+        },
+    ),
+    "listCustomFields": (
+        "custom_fields",
+        "list",
+        {
+            "locationId": "location_id",
+            "model": "model",
+        },
+    ),
+    "listCustomValues": (
+        "custom_values",
+        "list",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "listForms": (
+        "forms",
+        "list",
+        {
+            "locationId": "location_id",
+            "skip": "skip",
+            "limit": "limit",
+            "type": "type",
+        },
+    ),
+    "listFunnels": (
+        "funnels",
+        "list",
+        {
+            "locationId": "location_id",
+            "type": "type",
+            "category": "category",
+            "offset": "offset",
+            "limit": "limit",
+            "parentId": "parent_id",
+            "name": "name",
+        },
+    ),
+    "listInvoices": (
+        "invoices",
+        "list",
+        {
+            "altId": "alt_id",
+            "altType": "alt_type",
+            "limit": "limit",
+            "offset": "offset",
+            "status": "status",
+            "startAt": "start_at",
+            "endAt": "end_at",
+            "search": "search",
+            "paymentMode": "payment_mode",
+            "contactId": "contact_id",
+            "sortField": "sort_field",
+            "sortOrder": "sort_order",
+        },
+    ),
+    "listLinks": (
+        "links",
+        "list",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "listLocationTags": (
+        "tags",
+        "list",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "listMediaFiles": (
+        "medias",
+        "list_files",
+        {
+            "type": "type",
+            "altId": "alt_id",
+            "altType": "alt_type",
+            "sortBy": "sort_by",
+            "sortOrder": "sort_order",
+            "offset": "offset",
+            "limit": "limit",
+            "query": "query",
+            "parentId": "parent_id",
+            "fetchAll": "fetch_all",
+        },
+    ),
+    "listOrders": (
+        "payments",
+        "list_orders",
+        {
+            "altId": "alt_id",
+            "altType": "alt_type",
+            "locationId": "location_id",
+            "status": "status",
+            "paymentStatus": "payment_status",
+            "paymentMode": "payment_mode",
+            "startAt": "start_at",
+            "endAt": "end_at",
+            "search": "search",
+            "contactId": "contact_id",
+            "funnelProductIds": "funnel_product_ids",
+            "sourceId": "source_id",
+            "limit": "limit",
+            "offset": "offset",
+        },
+    ),
+    "listPipelines": (
+        "opportunities",
+        "list_pipelines",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "listProducts": (
+        "products",
+        "list",
+        {
+            "locationId": "location_id",
+            "limit": "limit",
+            "offset": "offset",
+            "search": "search",
+            "collectionIds": "collection_ids",
+            "collectionSlug": "collection_slug",
+            "expand": "expand",
+            "productIds": "product_ids",
+            "storeId": "store_id",
+            "includedInStore": "included_in_store",
+            "availableInStore": "available_in_store",
+            "sortOrder": "sort_order",
+        },
+    ),
+    "listSnapshots": (
+        "snapshots",
+        "list",
+        {
+            "companyId": "company_id",
+        },
+    ),
+    "listSocialAccounts": (
+        "social_media",
+        "list_accounts",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "listSocialCategories": (
+        "social_media",
+        "list_categories",
+        {
+            "locationId": "location_id",
+            "searchText": "search_text",
+            "limit": "limit",
+            "skip": "skip",
+        },
+    ),
+    "listSubscriptions": (
+        "payments",
+        "list_subscriptions",
+        {
+            "altId": "alt_id",
+            "altType": "alt_type",
+            "entityId": "entity_id",
+            "paymentMode": "payment_mode",
+            "startAt": "start_at",
+            "endAt": "end_at",
+            "entitySourceType": "entity_source_type",
+            "search": "search",
+            "contactId": "contact_id",
+            "id": "id",
+            "limit": "limit",
+            "offset": "offset",
+            "getPaymentsCollectedCount": "get_payments_collected_count",
+        },
+    ),
+    "listSurveys": (
+        "surveys",
+        "list",
+        {
+            "locationId": "location_id",
+            "skip": "skip",
+            "limit": "limit",
+            "type": "type",
+        },
+    ),
+    "listTransactions": (
+        "payments",
+        "list_transactions",
+        {
+            "altId": "alt_id",
+            "altType": "alt_type",
+            "locationId": "location_id",
+            "paymentMode": "payment_mode",
+            "startAt": "start_at",
+            "endAt": "end_at",
+            "entitySourceType": "entity_source_type",
+            "entitySourceSubType": "entity_source_sub_type",
+            "search": "search",
+            "subscriptionId": "subscription_id",
+            "entityId": "entity_id",
+            "contactId": "contact_id",
+            "limit": "limit",
+            "offset": "offset",
+        },
+    ),
+    "listUsers": (
+        "users",
+        "list",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "listWorkflows": (
+        "workflows",
+        "list",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "removeContactTags": (
+        "contacts",
+        "remove_tags",
+        {
+            "contactId": "contact_id",
+        },
+    ),
+    "searchConversations": (
+        "conversations",
+        "search",
+        {
+            "locationId": "location_id",
+            "contactId": "contact_id",
+            "assignedTo": "assigned_to",
+            "followers": "followers",
+            "mentions": "mentions",
+            "query": "query",
+            "id": "id",
+            "status": "status",
+            "lastMessageType": "last_message_type",
+            "lastMessageAction": "last_message_action",
+            "lastMessageDirection": "last_message_direction",
+            "sort": "sort",
+            "sortBy": "sort_by",
+            "sortScoreProfile": "sort_score_profile",
+            "scoreProfile": "score_profile",
+            "scoreProfileMin": "score_profile_min",
+            "scoreProfileMax": "score_profile_max",
+            "startDate": "start_date",
+            "endDate": "end_date",
+            "startAfterDate": "start_after_date",
+            "limit": "limit",
+        },
+    ),
+    "searchLocations": (
+        "locations",
+        "search",
+        {
+            "companyId": "company_id",
+            "skip": "skip",
+            "limit": "limit",
+            "order": "order",
+            "email": "email",
+        },
+    ),
+    "searchOpportunities": (
+        "opportunities",
+        "search",
+        {
+            "location_id": "location_id",
+            "pipeline_id": "pipeline_id",
+            "pipeline_stage_id": "pipeline_stage_id",
+            "status": "status",
+            "contact_id": "contact_id",
+            "assigned_to": "assigned_to",
+            "campaignId": "campaign_id",
+            "id": "id",
+            "q": "q",
+            "order": "order",
+            "date": "date",
+            "endDate": "end_date",
+            "country": "country",
+            "limit": "limit",
+            "page": "page",
+            "startAfter": "start_after",
+            "startAfterId": "start_after_id",
+            "getTasks": "get_tasks",
+            "getNotes": "get_notes",
+            "getCalendarEvents": "get_calendar_events",
+        },
+    ),
+    "updateBusiness": (
+        "businesses",
+        "update",
+        {
+            "businessId": "business_id",
+        },
+    ),
+    "updateCalendar": (
+        "calendars",
+        "update",
+        {
+            "calendarId": "calendar_id",
+        },
+    ),
+    "updateContact": (
+        "contacts",
+        "update",
+        {
+            "contactId": "contact_id",
+        },
+    ),
+    "updateContactNote": (
+        "contacts",
+        "update_note",
+        {
+            "contactId": "contact_id",
+            "noteId": "note_id",
+        },
+    ),
+    "updateContactTask": (
+        "contacts",
+        "update_task",
+        {
+            "contactId": "contact_id",
+            "taskId": "task_id",
+        },
+    ),
+    "updateCustomField": (
+        "custom_fields",
+        "update",
+        {
+            "locationId": "location_id",
+            "customFieldId": "custom_field_id",
+        },
+    ),
+    "updateCustomValue": (
+        "custom_values",
+        "update",
+        {
+            "locationId": "location_id",
+            "customValueId": "custom_value_id",
+        },
+    ),
+    "updateLink": (
+        "links",
+        "update",
+        {
+            "linkId": "link_id",
+        },
+    ),
+    "updateLocation": (
+        "locations",
+        "update",
+        {
+            "locationId": "location_id",
+        },
+    ),
+    "updateLocationTag": (
+        "tags",
+        "update",
+        {
+            "locationId": "location_id",
+            "tagId": "tag_id",
+        },
+    ),
+    "updateOpportunity": (
+        "opportunities",
+        "update",
+        {
+            "opportunityId": "opportunity_id",
+        },
+    ),
+}

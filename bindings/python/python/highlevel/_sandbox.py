@@ -95,6 +95,15 @@ class Sandbox:
         them, for the next `times` of them or until `clear_faults`."""
         self._native.add_status(status, operation, times)
 
+    def add_fault(
+        self, kind: str, operation: Optional[str] = None, times: Optional[int] = None
+    ) -> None:
+        """Makes requests of `operation` (all when None) misbehave, for the next `times`
+        of them or until `clear_faults`. `kind` is one of `reset_before` (the connection
+        drops before the request is handled), `reset_after` (it drops after),
+        `truncated_json`, `invalid_json` or `html_bad_gateway`."""
+        self._native.add_fault(kind, operation, times)
+
     def clear_faults(self) -> None:
         """Removes every latency and status fault."""
         self._native.clear_faults()
