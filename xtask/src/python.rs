@@ -599,6 +599,7 @@ fn stubs(groups: &BTreeMap<String, Vec<Op>>) -> String {
         }
     }
     accessors(&mut out, groups, true);
+    out.push_str("\n\n_OPERATIONS: Dict[str, tuple[str, str, Dict[str, str]]]\n");
 
     let typing = [
         "Any",

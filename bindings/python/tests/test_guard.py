@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 import highlevel
+import pytest
 
 LOC = highlevel.LOCATION_IDS[0]
 
@@ -73,7 +72,7 @@ async def test_an_async_callback_on_the_async_client(fresh: highlevel.Sandbox) -
 
     async def approve(write: Any) -> bool:
         asked.append(write["operation"])
-        return write["body"]["firstName"] != "Mallory"
+        return bool(write["body"]["firstName"] != "Mallory")
 
     client = fresh.async_client(approve=approve)
     await client.contacts.create(location_id=LOC, first_name="Alice")

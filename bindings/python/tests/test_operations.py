@@ -118,7 +118,7 @@ def test_keyword_fields_and_body_dict_merge(client: highlevel.Client) -> None:
 
 def test_a_field_given_twice_is_refused_before_sending(client: highlevel.Client) -> None:
     try:
-        client.contacts.create({"firstName": "A"}, location_id=LOC, first_name="B")
+        client.contacts.create({"locationId": LOC, "firstName": "A"}, first_name="B")
     except TypeError as error:
         assert "firstName" in str(error)
     else:

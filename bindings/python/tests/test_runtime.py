@@ -14,9 +14,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
-
 import highlevel
+import pytest
 
 LOC = highlevel.LOCATION_IDS[0]
 

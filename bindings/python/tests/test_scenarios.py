@@ -9,9 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import highlevel
+import pytest
 from highlevel._resources import _OPERATIONS
 
 SCENARIOS = sorted((Path(__file__).parents[3] / "tests" / "scenarios").glob("*.json"))

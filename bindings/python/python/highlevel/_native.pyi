@@ -1,8 +1,21 @@
 """Stubs of the native module, `highlevel._native` (written by hand; `mypy.stubtest`
 checks them against the built module)."""
 
-from typing import Any, Optional
+from typing import Any, Optional, final
 
+__all__ = [
+    "AsyncItemIterator",
+    "AsyncPageIterator",
+    "ItemIterator",
+    "NativeClient",
+    "NativeSandbox",
+    "Page",
+    "PageIterator",
+    "operations",
+    "reset_logging",
+]
+
+@final
 class NativeClient:
     def __new__(
         cls,
@@ -33,6 +46,7 @@ class NativeClient:
     def items_async(self, operation: str, params: Optional[Any]) -> AsyncItemIterator: ...
     def pages_async(self, operation: str, params: Optional[Any]) -> AsyncPageIterator: ...
 
+@final
 class Page:
     """One page of a paginated call: its `items`, and the whole answer `body`."""
 
@@ -41,22 +55,27 @@ class Page:
     @property
     def body(self) -> dict[str, Any]: ...
 
+@final
 class ItemIterator:
     def __iter__(self) -> ItemIterator: ...
     def __next__(self) -> Any: ...
 
+@final
 class PageIterator:
     def __iter__(self) -> PageIterator: ...
     def __next__(self) -> Page: ...
 
+@final
 class AsyncItemIterator:
     def __aiter__(self) -> AsyncItemIterator: ...
     def __anext__(self) -> Any: ...
 
+@final
 class AsyncPageIterator:
     def __aiter__(self) -> AsyncPageIterator: ...
     def __anext__(self) -> Any: ...
 
+@final
 class NativeSandbox:
     def __new__(
         cls, *, seed: int, contacts_per_location: int, rate_limits: bool

@@ -4,7 +4,7 @@
 change the description and run the command again.
 """
 
-from typing import Any, AsyncIterator, Awaitable, Iterator, List, Optional
+from typing import Any, AsyncIterator, Awaitable, Dict, Iterator, List, Optional
 
 from . import _native
 from . import types as _t
@@ -5829,3 +5829,6 @@ class _AsyncGroups:
     @property
     def workflows(self) -> AsyncWorkflows:
         """The `workflows` operations."""
+
+
+_OPERATIONS: Dict[str, tuple[str, str, Dict[str, str]]]
