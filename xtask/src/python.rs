@@ -147,7 +147,7 @@ fn operation(doc: &Value, item: &Value, method: &str, op: &Value) -> anyhow::Res
         args.push(Arg {
             python,
             wire: wire.to_owned(),
-            annotation: annotation(doc, &param["schema"])?,
+            annotation: annotation(&param["schema"])?,
             required: param["required"].as_bool().unwrap_or(false),
             about: one_line(param["description"].as_str().unwrap_or("")),
         });
@@ -173,7 +173,7 @@ fn operation(doc: &Value, item: &Value, method: &str, op: &Value) -> anyhow::Res
                 }
             }
             Some(Body {
-                annotation: annotation(doc, schema)?,
+                annotation: annotation(schema)?,
                 renamed,
             })
         }
@@ -186,7 +186,7 @@ fn operation(doc: &Value, item: &Value, method: &str, op: &Value) -> anyhow::Res
         .filter(|(status, _)| status.starts_with('2'))
         .find_map(|(_, answer)| answer["content"]["application/json"]["schema"].as_object());
     let result = match success {
-        Some(schema) => annotation(doc, &Value::Object(schema.clone()))?,
+        Some(schema) => annotation(&Value::Object(schema.clone()))?,
         None => "None".to_owned(),
     };
 
@@ -254,7 +254,7 @@ fn resolve<'a>(doc: &'a Value, value: &'a Value) -> anyhow::Result<&'a Value> {
 }
 
 /// The Python type of a schema, as annotation text.
-fn annotation(doc: &Value, schema: &Value) -> anyhow::Result<String> {
+fn annotation(schema: &Value) -> anyhow::Result<String> {
     let text = if let Some(pointer) = schema["$ref"].as_str() {
         TYPES.to_owned()
             + pointer
@@ -263,7 +263,7 @@ fn annotation(doc: &Value, schema: &Value) -> anyhow::Result<String> {
     } else if let Some(options) = schema["oneOf"].as_array().or(schema["anyOf"].as_array()) {
         let types: Vec<String> = options
             .iter()
-            .map(|o| annotation(doc, o))
+            .map(annotation)
             .collect::<anyhow::Result<_>>()?;
         format!("Union[{}]", types.join(", "))
     } else {
@@ -272,7 +272,7 @@ fn annotation(doc: &Value, schema: &Value) -> anyhow::Result<String> {
             Some("integer") => "int".to_owned(),
             Some("number") => "float".to_owned(),
             Some("boolean") => "bool".to_owned(),
-            Some("array") => format!("List[{}]", annotation(doc, &schema["items"])?),
+            Some("array") => format!("List[{}]", annotation(&schema["items"])?),
             Some("object") => "Dict[str, Any]".to_owned(),
             _ => "Any".to_owned(),
         }
@@ -290,7 +290,7 @@ fn item_type(doc: &Value, answer: &Value, items: &str) -> anyhow::Result<String>
         schema = resolve(doc, &schema["properties"][key])?;
     }
     match schema["type"].as_str() {
-        Some("array") => annotation(doc, &schema["items"]),
+        Some("array") => annotation(&schema["items"]),
         _ => Ok("Dict[str, Any]".to_owned()),
     }
 }
@@ -330,7 +330,7 @@ fn runtime(groups: &BTreeMap<String, Vec<Op>>) -> String {
                 out.push('\n');
                 out.push_str(&def_line(name, &signature, None));
                 let doc = docstring(op, index, &names[0]);
-                let _ = write!(out, "{}\n", indent(&doc, 8));
+                let _ = writeln!(out, "{}", indent(&doc, 8));
                 let params = params_dict(op);
                 let body = match (&op.body, index) {
                     (Some(_), 0) => match &renamed {
@@ -347,7 +347,7 @@ fn runtime(groups: &BTreeMap<String, Vec<Op>>) -> String {
                     "self.{via}(\n            \"{}\",\n            {params},{body}\n        )",
                     op.snake
                 );
-                let _ = write!(out, "        return {call}\n");
+                let _ = writeln!(out, "        return {call}");
             }
         }
         let _ = write!(
@@ -593,7 +593,7 @@ fn stubs(groups: &BTreeMap<String, Vec<Op>>) -> String {
                     let signature = signature(op, true, Some(index));
                     out.push('\n');
                     out.push_str(&def_line(name, &signature, Some(&returns)));
-                    let _ = write!(out, "{}\n", indent(&docstring(op, index, &names[0]), 8));
+                    let _ = writeln!(out, "{}", indent(&docstring(op, index, &names[0]), 8));
                 }
             }
         }
@@ -646,7 +646,7 @@ fn types(doc: &Value) -> anyhow::Result<String> {
         let about = wrap(&about, 88).replace('\\', "\\\\").replace('"', "\\\"");
         let about = indent(about.trim_end(), 4);
         let Some(properties) = schema["properties"].as_object() else {
-            let _ = write!(out, "\n{name} = {}\n", local(annotation(doc, schema)?));
+            let _ = write!(out, "\n{name} = {}\n", local(annotation(schema)?));
             continue;
         };
         let required: BTreeSet<&str> = schema["required"]
@@ -661,7 +661,7 @@ fn types(doc: &Value) -> anyhow::Result<String> {
                 !RESERVED.contains(&field.as_str()),
                 "`{name}` has a field `{field}`, which would hide a type"
             );
-            let text = format!("    {field}: {}\n", local(annotation(doc, property)?));
+            let text = format!("    {field}: {}\n", local(annotation(property)?));
             fields.push((required.contains(field.as_str()), text));
         }
 
