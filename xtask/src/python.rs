@@ -306,7 +306,8 @@ fn runtime(groups: &BTreeMap<String, Vec<Op>>) -> String {
         let class = class_name(tag);
         let _ = write!(
             out,
-            "\n\nclass {class}(Group):\n    \"\"\"The `{tag}` operations.\"\"\"\n\n    __slots__ = ()\n"
+            "\n\nclass {class}(Group):\n    \"\"\"The `{tag}` operations.\"\"\"\n\n    \
+             __slots__ = ()\n"
         );
         for op in ops {
             let renamed = op.body.as_ref().filter(|b| !b.renamed.is_empty()).map(|b| {
@@ -428,7 +429,8 @@ fn accessors(out: &mut String, groups: &BTreeMap<String, Vec<Op>>, typed: bool) 
             if typed {
                 let _ = write!(
                     out,
-                    "    def {name}(self) -> {class}:\n        \"\"\"The `{tag}` operations.\"\"\"\n"
+                    "    def {name}(self) -> {class}:\n        \
+                     \"\"\"The `{tag}` operations.\"\"\"\n"
                 );
             } else {
                 let _ = write!(
@@ -518,8 +520,8 @@ fn docstring(op: &Op, index: usize, own: &str) -> String {
     }
     if with_body {
         text.push_str(
-            "    body: the JSON body as a dict; keyword arguments add fields to it, under their\n        \
-             snake_case or wire names.\n",
+            "    body: the JSON body as a dict; keyword arguments add fields to it, under \
+             their\n        snake_case or wire names.\n",
         );
     }
     let text = wrap(&text, 88);
@@ -646,7 +648,7 @@ fn types(doc: &Value) -> anyhow::Result<String> {
         let about = wrap(&about, 88).replace('\\', "\\\\").replace('"', "\\\"");
         let about = indent(about.trim_end(), 4);
         let Some(properties) = schema["properties"].as_object() else {
-            let _ = write!(out, "\n{name} = {}\n", local(annotation(schema)?));
+            let _ = write!(out, "\n\n{name} = {}\n", local(annotation(schema)?));
             continue;
         };
         let required: BTreeSet<&str> = schema["required"]

@@ -173,7 +173,7 @@ impl NativeClient {
         body: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (client, params, body) = self.prepare(params, body)?;
-        let answer = runtime::block_on(py, client.call(operation, &params, body.as_ref()));
+        let answer = runtime::block_on(py, client.call(operation, &params, body.as_ref()))?;
         to_python(py, &check(answer)?.body)
     }
 
@@ -196,14 +196,16 @@ impl NativeClient {
     /// The items of a paginated operation, for `for`.
     fn items(&self, operation: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<ItemIterator> {
         let (client, params, _) = self.prepare(params, None)?;
-        let _entered = runtime::runtime().enter();
+        let runtime = runtime::runtime()?;
+        let _entered = runtime.enter();
         Ok(ItemIterator::new(check(client.items(operation, params))?))
     }
 
     /// The pages of a paginated operation, for `for`.
     fn pages(&self, operation: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<PageIterator> {
         let (client, params, _) = self.prepare(params, None)?;
-        let _entered = runtime::runtime().enter();
+        let runtime = runtime::runtime()?;
+        let _entered = runtime.enter();
         Ok(PageIterator::new(check(client.pages(operation, params))?))
     }
 
@@ -214,7 +216,8 @@ impl NativeClient {
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<AsyncItemIterator> {
         let (client, params, _) = self.prepare(params, None)?;
-        let _entered = runtime::runtime().enter();
+        let runtime = runtime::runtime()?;
+        let _entered = runtime.enter();
         Ok(AsyncItemIterator::new(check(
             client.items(operation, params),
         )?))
@@ -227,7 +230,8 @@ impl NativeClient {
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<AsyncPageIterator> {
         let (client, params, _) = self.prepare(params, None)?;
-        let _entered = runtime::runtime().enter();
+        let runtime = runtime::runtime()?;
+        let _entered = runtime.enter();
         Ok(AsyncPageIterator::new(check(
             client.pages(operation, params),
         )?))

@@ -60,7 +60,7 @@ impl ItemIterator {
 
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let items = self.items.clone();
-        let next = runtime::block_on(py, async move { items.lock().await.next().await });
+        let next = runtime::block_on(py, async move { items.lock().await.next().await })?;
         match next {
             Some(item) => to_python(py, &check(item)?),
             None => Err(PyStopIteration::new_err(())),
@@ -90,7 +90,7 @@ impl PageIterator {
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Page> {
         let pages = self.pages.clone();
-        let next = runtime::block_on(py, async move { pages.lock().await.next().await });
+        let next = runtime::block_on(py, async move { pages.lock().await.next().await })?;
         match next {
             Some(next) => page(py, check(next)?),
             None => Err(PyStopIteration::new_err(())),

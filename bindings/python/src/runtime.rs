@@ -9,6 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3_async_runtimes::TaskLocals;
 use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as GenericRuntime};
@@ -23,11 +24,11 @@ struct Current {
 static CURRENT: Mutex<Option<Current>> = Mutex::new(None);
 
 /// The runtime of this process, made on first use (and again after a fork).
-pub(crate) fn runtime() -> Arc<Runtime> {
+pub(crate) fn runtime() -> PyResult<Arc<Runtime>> {
     let pid = std::process::id();
     let mut current = CURRENT.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(current) = current.as_ref().filter(|c| c.pid == pid) {
-        return current.runtime.clone();
+        return Ok(current.runtime.clone());
     }
     if let Some(stale) = current.take() {
         std::mem::forget(stale.runtime);
@@ -39,24 +40,29 @@ pub(crate) fn runtime() -> Arc<Runtime> {
         .enable_all()
         .build()
         .map(Arc::new)
-        // Without a runtime nothing can work; this only fails when the OS refuses threads.
-        .unwrap_or_else(|e| panic!("cannot start the highlevel runtime: {e}"));
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the SDK's threads: {e}")))?;
     *current = Some(Current {
         pid,
         runtime: runtime.clone(),
     });
-    runtime
+    Ok(runtime)
+}
+
+/// The runtime [`awaitable`] made sure of. Only a fork between that check and this call,
+/// on the same thread, could leave none, which cannot happen.
+fn made() -> Arc<Runtime> {
+    runtime().unwrap_or_else(|e| unreachable!("the runtime was made just before: {e}"))
 }
 
 /// Runs `future` to its end on the shared runtime, with the GIL released meanwhile so that
 /// other Python threads run.
-pub(crate) fn block_on<F>(py: Python<'_>, future: F) -> F::Output
+pub(crate) fn block_on<F>(py: Python<'_>, future: F) -> PyResult<F::Output>
 where
     F: Future + Send,
     F::Output: Send,
 {
-    let runtime = runtime();
-    py.detach(|| runtime.block_on(future))
+    let runtime = runtime()?;
+    Ok(py.detach(|| runtime.block_on(future)))
 }
 
 /// The runtime as pyo3-async-runtimes sees it, so that awaiting a call from asyncio runs it
@@ -102,14 +108,14 @@ impl GenericRuntime for Shared {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        Task(runtime().spawn(fut))
+        Task(made().spawn(fut))
     }
 
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        Task(runtime().spawn_blocking(f))
+        Task(made().spawn_blocking(f))
     }
 }
 
@@ -132,5 +138,6 @@ where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
+    runtime()?;
     pyo3_async_runtimes::generic::future_into_py::<Shared, F, T>(py, future)
 }

@@ -45,7 +45,7 @@ impl NativeSandbox {
             },
             ..SandboxConfig::default()
         };
-        let started = runtime::block_on(py, Sandbox::start(config));
+        let started = runtime::block_on(py, Sandbox::start(config))?;
         let sandbox = check(started.map_err(|e| Failure::invalid(format!("{e}"))))?;
         Ok(Self {
             url: sandbox.url().to_owned(),
@@ -112,15 +112,16 @@ impl NativeSandbox {
     }
 
     /// Stops serving; later calls to the sandbox fail to connect.
-    fn stop(&self, py: Python<'_>) {
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
         let taken = self
             .sandbox
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
         if let Some(sandbox) = taken {
-            runtime::block_on(py, sandbox.stop());
+            runtime::block_on(py, sandbox.stop())?;
         }
+        Ok(())
     }
 }
 

@@ -26,6 +26,7 @@ class ApiError(TypedDict, total=False):
     name: str
     traceId: str
 
+
 ApiErrorMessage = Union[str, List[str]]
 
 
@@ -898,6 +899,7 @@ class ConnectionList(TypedDict, total=False):
     """
 
     connections: List[Connection]
+
 
 ConnectionDeleted = Dict[str, Any]
 
