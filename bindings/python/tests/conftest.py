@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import highlevel
 import pytest
+
+import highlevel
 
 
 @pytest.fixture(scope="session")

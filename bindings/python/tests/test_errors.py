@@ -6,8 +6,9 @@ from __future__ import annotations
 import pickle
 import socket
 
-import highlevel
 import pytest
+
+import highlevel
 
 LOC = highlevel.LOCATION_IDS[0]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import highlevel
 import pytest
+
+import highlevel
 
 LOC = highlevel.LOCATION_IDS[0]
 

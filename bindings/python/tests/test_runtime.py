@@ -14,8 +14,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import highlevel
 import pytest
+
+import highlevel
 
 LOC = highlevel.LOCATION_IDS[0]
 

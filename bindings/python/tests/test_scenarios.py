@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import highlevel
 import pytest
+
+import highlevel
 from highlevel._resources import _OPERATIONS
 
 SCENARIOS = sorted((Path(__file__).parents[3] / "tests" / "scenarios").glob("*.json"))
