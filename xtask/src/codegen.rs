@@ -6,7 +6,8 @@
 //! - `crates/highlevel/src/generated/{proxy,maton}.rs`, a progenitor client per server;
 //! - `crates/highlevel/src/generated/operations.rs`, the table of per-operation facts;
 //! - `crates/highlevel/src/generated/calls.rs`, a `call` for every builder;
-//! - `crates/highlevel/src/generated/resources.rs`, the operations grouped by resource.
+//! - `crates/highlevel/src/generated/resources.rs`, the operations grouped by resource;
+//! - the Python package's resource groups, stubs and types (see [`crate::python`]).
 
 use std::fs;
 use std::io::Write;
@@ -97,6 +98,8 @@ fn generate(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
         root.join("crates/highlevel-cli/src/generated/commands.rs"),
         rust_file(cli::table(&doc)?, about)?,
     ));
+
+    outputs.extend(crate::python::generate(root, &doc)?);
     Ok(outputs)
 }
 

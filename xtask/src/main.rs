@@ -4,6 +4,7 @@
 //! - `codegen [--check]`: regenerate everything made from the description in `openapi/`, or
 //!   fail with a diff when something generated is stale.
 //! - `ci`: every check and test of the project; the README's test command.
+//! - `python-test`: the Python package's checks alone (one of `ci`'s).
 
 #![allow(
     clippy::print_stdout,
@@ -15,11 +16,13 @@ mod ci;
 mod cli;
 mod codegen;
 mod operations;
+mod python;
+mod python_test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci | python-test>";
 
 fn main() -> ExitCode {
     match run() {
@@ -40,6 +43,7 @@ fn run() -> anyhow::Result<()> {
         ["codegen"] => codegen::run(&root, false),
         ["codegen", "--check"] => codegen::run(&root, true),
         ["ci"] => ci::run(&root),
+        ["python-test"] => python_test::run(&root),
         _ => anyhow::bail!("{USAGE}"),
     }
 }

@@ -1,0 +1,104 @@
+"""Stubs of the native module, `highlevel._native` (written by hand; `mypy.stubtest`
+checks them against the built module)."""
+
+from typing import Any, Optional, final
+
+__all__ = [
+    "AsyncItemIterator",
+    "AsyncPageIterator",
+    "ItemIterator",
+    "NativeClient",
+    "NativeSandbox",
+    "Page",
+    "PageIterator",
+    "operations",
+    "reset_logging",
+]
+
+@final
+class NativeClient:
+    def __new__(
+        cls,
+        *,
+        from_env: bool,
+        api_key: Optional[str],
+        direct_token: Optional[str],
+        base_url: Optional[str],
+        maton_base_url: Optional[str],
+        connection: Optional[str],
+        agency_connection: Optional[str],
+        location_connections: Optional[list[tuple[str, str]]],
+        pinned_connection: Optional[str],
+        api_version: Optional[str],
+        timeout: Optional[float],
+        connect_timeout: Optional[float],
+        max_attempts: Optional[int],
+        read_only: bool,
+        approve: Optional[Any],
+        user_agent: Optional[str],
+    ) -> NativeClient: ...
+    def call(self, operation: str, params: Optional[Any], body: Optional[Any] = None) -> Any: ...
+    def call_async(
+        self, operation: str, params: Optional[Any], body: Optional[Any] = None
+    ) -> Any: ...
+    def items(self, operation: str, params: Optional[Any]) -> ItemIterator: ...
+    def pages(self, operation: str, params: Optional[Any]) -> PageIterator: ...
+    def items_async(self, operation: str, params: Optional[Any]) -> AsyncItemIterator: ...
+    def pages_async(self, operation: str, params: Optional[Any]) -> AsyncPageIterator: ...
+
+@final
+class Page:
+    """One page of a paginated call: its `items`, and the whole answer `body`."""
+
+    @property
+    def items(self) -> list[Any]: ...
+    @property
+    def body(self) -> dict[str, Any]: ...
+
+@final
+class ItemIterator:
+    def __iter__(self) -> ItemIterator: ...
+    def __next__(self) -> Any: ...
+
+@final
+class PageIterator:
+    def __iter__(self) -> PageIterator: ...
+    def __next__(self) -> Page: ...
+
+@final
+class AsyncItemIterator:
+    def __aiter__(self) -> AsyncItemIterator: ...
+    def __anext__(self) -> Any: ...
+
+@final
+class AsyncPageIterator:
+    def __aiter__(self) -> AsyncPageIterator: ...
+    def __anext__(self) -> Any: ...
+
+@final
+class NativeSandbox:
+    def __new__(
+        cls, *, seed: int, contacts_per_location: int, rate_limits: bool
+    ) -> NativeSandbox: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def proxy_url(self) -> str: ...
+    @property
+    def api_key(self) -> str: ...
+    def add_latency(
+        self, seconds: float, operation: Optional[str] = None, times: Optional[int] = None
+    ) -> None: ...
+    def add_status(
+        self, status: int, operation: Optional[str] = None, times: Optional[int] = None
+    ) -> None: ...
+    def add_fault(
+        self, kind: str, operation: Optional[str] = None, times: Optional[int] = None
+    ) -> None: ...
+    def clear_faults(self) -> None: ...
+    def processed(self, operation: str) -> int: ...
+    def request_count(self) -> int: ...
+    def stop(self) -> None: ...
+
+def reset_logging() -> None: ...
+def operations() -> list[tuple[str, str]]: ...

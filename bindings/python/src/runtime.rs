@@ -1,0 +1,143 @@
+//! The tokio runtime every client of the process shares, and its bridge to asyncio.
+//!
+//! The runtime is remade when the process id changes: a child made by `os.fork()` inherits
+//! the parent's runtime without its threads, so the parent's would never run anything
+//! there. The old one is leaked on purpose, as dropping it would wait for threads that do
+//! not exist in the child.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3_async_runtimes::TaskLocals;
+use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as GenericRuntime};
+use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
+
+struct Current {
+    pid: u32,
+    runtime: Arc<Runtime>,
+}
+
+static CURRENT: Mutex<Option<Current>> = Mutex::new(None);
+
+/// The runtime of this process, made on first use (and again after a fork).
+pub(crate) fn runtime() -> PyResult<Arc<Runtime>> {
+    let pid = std::process::id();
+    let mut current = CURRENT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(current) = current.as_ref().filter(|c| c.pid == pid) {
+        return Ok(current.runtime.clone());
+    }
+    if let Some(stale) = current.take() {
+        std::mem::forget(stale.runtime);
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("highlevel")
+        .enable_all()
+        .build()
+        .map(Arc::new)
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the SDK's threads: {e}")))?;
+    *current = Some(Current {
+        pid,
+        runtime: runtime.clone(),
+    });
+    Ok(runtime)
+}
+
+/// The runtime [`awaitable`] made sure of. Only a fork between that check and this call,
+/// on the same thread, could leave none, which cannot happen.
+fn made() -> Arc<Runtime> {
+    runtime().unwrap_or_else(|e| unreachable!("the runtime was made just before: {e}"))
+}
+
+/// Runs `future` to its end on the shared runtime, with the GIL released meanwhile so that
+/// other Python threads run.
+pub(crate) fn block_on<F>(py: Python<'_>, future: F) -> PyResult<F::Output>
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    let runtime = runtime()?;
+    Ok(py.detach(|| runtime.block_on(future)))
+}
+
+/// The runtime as pyo3-async-runtimes sees it, so that awaiting a call from asyncio runs it
+/// on the shared runtime, and cancelling the asyncio task drops it.
+pub(crate) struct Shared;
+
+/// A task's failure to finish, as pyo3-async-runtimes wants to see it.
+pub(crate) struct TaskFailed(tokio::task::JoinError);
+
+impl JoinError for TaskFailed {
+    fn is_panic(&self) -> bool {
+        self.0.is_panic()
+    }
+
+    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
+        self.0.into_panic()
+    }
+}
+
+/// A spawned task's handle.
+pub(crate) struct Task(JoinHandle<()>);
+
+impl Future for Task {
+    type Output = Result<(), TaskFailed>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map_err(TaskFailed)
+    }
+}
+
+tokio::task_local! {
+    static LOCALS: TaskLocals;
+}
+
+impl GenericRuntime for Shared {
+    type JoinError = TaskFailed;
+    type JoinHandle = Task;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        Task(made().spawn(fut))
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        Task(made().spawn_blocking(f))
+    }
+}
+
+impl ContextExt for Shared {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        Box::pin(LOCALS.scope(locals, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        LOCALS.try_with(Clone::clone).ok()
+    }
+}
+
+/// Turns `future` into an asyncio awaitable running on the shared runtime.
+pub(crate) fn awaitable<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    runtime()?;
+    pyo3_async_runtimes::generic::future_into_py::<Shared, F, T>(py, future)
+}
