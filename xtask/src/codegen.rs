@@ -6,7 +6,8 @@
 //! - `crates/highlevel/src/generated/{proxy,maton}.rs`, a progenitor client per server;
 //! - `crates/highlevel/src/generated/operations.rs`, the table of per-operation facts;
 //! - `crates/highlevel/src/generated/calls.rs`, a `call` for every builder;
-//! - `crates/highlevel/src/generated/resources.rs`, the operations grouped by resource.
+//! - `crates/highlevel/src/generated/resources.rs`, the operations grouped by resource;
+//! - the Node package's generated files (see [`crate::node`]).
 
 use std::fs;
 use std::io::Write;
@@ -91,6 +92,8 @@ fn generate(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let table = operations::table(&doc)?;
     let about = "The facts the core needs about each operation at run time.";
     outputs.push((out.join("operations.rs"), rust_file(table, about)?));
+
+    outputs.extend(crate::node::outputs(root, &doc)?);
     Ok(outputs)
 }
 
@@ -232,7 +235,7 @@ fn resources(doc: &Value) -> anyhow::Result<TokenStream> {
 }
 
 /// An operation's name within its resource group: its words, less the group's own nouns.
-fn short_name(tag: &str, id: &str) -> String {
+pub(crate) fn short_name(tag: &str, id: &str) -> String {
     let mut nouns: Vec<String> = tag.split('-').map(str::to_owned).collect();
     let singular: Vec<String> = nouns
         .iter()

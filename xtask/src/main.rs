@@ -4,6 +4,7 @@
 //! - `codegen [--check]`: regenerate everything made from the description in `openapi/`, or
 //!   fail with a diff when something generated is stale.
 //! - `ci`: every check and test of the project; the README's test command.
+//! - `node-test`: builds the Node addon and runs the Node package's tests.
 
 #![allow(
     clippy::print_stdout,
@@ -13,12 +14,13 @@
 mod bundle;
 mod ci;
 mod codegen;
+mod node;
 mod operations;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci | node-test>";
 
 fn main() -> ExitCode {
     match run() {
@@ -39,6 +41,7 @@ fn run() -> anyhow::Result<()> {
         ["codegen"] => codegen::run(&root, false),
         ["codegen", "--check"] => codegen::run(&root, true),
         ["ci"] => ci::run(&root),
+        ["node-test"] => node::test(&root),
         _ => anyhow::bail!("{USAGE}"),
     }
 }
