@@ -3249,15 +3249,15 @@ export interface ListBusinessesParams {
   /**
    * The location whose businesses are listed.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Page size, a number written as a string.
    */
-  limit?: string | null;
+  limit?: string;
   /**
    * How many businesses to skip, a number written as a string.
    */
-  skip?: string | null;
+  skip?: string;
 }
 
 /** The answer of `listBusinesses`. */
@@ -3277,7 +3277,7 @@ export interface GetBusinessParams {
   /**
    * The business's id.
    */
-  businessId: string | null;
+  businessId: string;
 }
 
 /** The answer of `getBusiness`. */
@@ -3288,7 +3288,7 @@ export interface UpdateBusinessParams {
   /**
    * The business's id.
    */
-  businessId: string | null;
+  businessId: string;
 }
 
 /** The JSON body of `updateBusiness`. */
@@ -3302,7 +3302,7 @@ export interface DeleteBusinessParams {
   /**
    * The business's id.
    */
-  businessId: string | null;
+  businessId: string;
 }
 
 /** The answer of `deleteBusiness`. */
@@ -3313,15 +3313,15 @@ export interface ListCalendarsParams {
   /**
    * The location whose calendars are listed.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Only calendars filed in this calendar group.
    */
-  groupId?: string | null;
+  groupId?: string;
   /**
    * Whether draft (inactive) calendars are included; the service assumes true.
    */
-  showDrafted?: boolean | null;
+  showDrafted?: boolean;
 }
 
 /** The answer of `listCalendars`. */
@@ -3338,27 +3338,27 @@ export interface ListCalendarEventsParams {
   /**
    * The location whose events are listed.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Events of this calendar (one of calendarId, userId, groupId is needed).
    */
-  calendarId?: string | null;
+  calendarId?: string;
   /**
    * Events owned by this user (one of calendarId, userId, groupId is needed).
    */
-  userId?: string | null;
+  userId?: string;
   /**
    * Events of this calendar group (one of calendarId, userId, groupId is needed).
    */
-  groupId?: string | null;
+  groupId?: string;
   /**
    * Start of the range, in epoch milliseconds written as a string.
    */
-  startTime: string | null;
+  startTime: string;
   /**
    * End of the range, in epoch milliseconds written as a string.
    */
-  endTime: string | null;
+  endTime: string;
 }
 
 /** The answer of `listCalendarEvents`. */
@@ -3369,7 +3369,7 @@ export interface ListCalendarGroupsParams {
   /**
    * The location whose calendar groups are listed.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The answer of `listCalendarGroups`. */
@@ -3380,7 +3380,7 @@ export interface GetCalendarParams {
   /**
    * The calendar's id.
    */
-  calendarId: string | null;
+  calendarId: string;
 }
 
 /** The answer of `getCalendar`. */
@@ -3391,7 +3391,7 @@ export interface UpdateCalendarParams {
   /**
    * The calendar's id.
    */
-  calendarId: string | null;
+  calendarId: string;
 }
 
 /** The JSON body of `updateCalendar`. */
@@ -3405,7 +3405,7 @@ export interface DeleteCalendarParams {
   /**
    * The calendar's id.
    */
-  calendarId: string | null;
+  calendarId: string;
 }
 
 /** The answer of `deleteCalendar`. */
@@ -3416,27 +3416,27 @@ export interface GetFreeSlotsParams {
   /**
    * The calendar's id.
    */
-  calendarId: string | null;
+  calendarId: string;
   /**
    * Start of the range, epoch milliseconds (at most 31 days before endDate).
    */
-  startDate: number | null;
+  startDate: number;
   /**
    * End of the range, epoch milliseconds (at most 31 days after startDate).
    */
-  endDate: number | null;
+  endDate: number;
   /**
    * IANA time zone the slots are expressed in, such as `America/Chicago`.
    */
-  timezone?: string | null;
+  timezone?: string;
   /**
    * Only slots in which this team member is free.
    */
-  userId?: string | null;
+  userId?: string;
   /**
    * Only slots in which these team members are free.
    */
-  userIds?: Array<string> | null;
+  userIds?: Array<string>;
 }
 
 /** The answer of `getFreeSlots`. */
@@ -3447,11 +3447,11 @@ export interface ListCampaignsParams {
   /**
    * The location whose campaigns are listed.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Only campaigns in this status, such as `draft` or `published`.
    */
-  status?: string | null;
+  status?: string;
 }
 
 /** The answer of `listCampaigns`. */
@@ -3462,11 +3462,11 @@ export interface ListConnectionsParams {
   /**
    * Only connections of this app; HighLevel's is `highlevel-pit`.
    */
-  app?: string | null;
+  app?: string;
   /**
    * Only connections in this state, such as `ACTIVE` or `PENDING`.
    */
-  status?: string | null;
+  status?: string;
 }
 
 /** The answer of `listConnections`. */
@@ -3483,7 +3483,7 @@ export interface GetConnectionParams {
   /**
    * The connection's id, as sent in `Maton-Connection`.
    */
-  connectionId: string | null;
+  connectionId: string;
 }
 
 /** The answer of `getConnection`. */
@@ -3494,7 +3494,7 @@ export interface DeleteConnectionParams {
   /**
    * The connection's id, as sent in `Maton-Connection`.
    */
-  connectionId: string | null;
+  connectionId: string;
 }
 
 /** The answer of `deleteConnection`. */
@@ -3505,25 +3505,25 @@ export interface ListContactsParams {
   /**
    * The location whose contacts to list.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Contacts per page, at most 100 (20 when absent).
    */
-  limit?: number | null;
+  limit?: number;
   /**
    * Free text matched against name, email and phone.
    */
-  query?: string | null;
+  query?: string;
   /**
    * Cursor: the sort value (epoch milliseconds) of the last contact already seen, as
    * returned in `meta.startAfter`. HighLevel's official description types it as a
    * number; Maton's doc calls it a contact id. Send it together with `startAfterId`.
    */
-  startAfter?: number | null;
+  startAfter?: number;
   /**
    * Cursor: the id of the last contact already seen (`meta.startAfterId`).
    */
-  startAfterId?: string | null;
+  startAfterId?: string;
 }
 
 /** The answer of `listContacts`. */
@@ -3543,7 +3543,7 @@ export interface GetContactParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
 }
 
 /** The answer of `getContact`. */
@@ -3554,7 +3554,7 @@ export interface UpdateContactParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
 }
 
 /** The JSON body of `updateContact`. */
@@ -3568,7 +3568,7 @@ export interface DeleteContactParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
 }
 
 /** The answer of `deleteContact`. */
@@ -3579,7 +3579,7 @@ export interface AddContactTagsParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
 }
 
 /** The JSON body of `addContactTags`. */
@@ -3593,7 +3593,7 @@ export interface RemoveContactTagsParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
 }
 
 /** The JSON body of `removeContactTags`. */
@@ -3607,7 +3607,7 @@ export interface ListContactNotesParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
 }
 
 /** The answer of `listContactNotes`. */
@@ -3618,7 +3618,7 @@ export interface CreateContactNoteParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
 }
 
 /** The JSON body of `createContactNote`. */
@@ -3632,11 +3632,11 @@ export interface UpdateContactNoteParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
   /**
    * The note's id (HighLevel's official description names this segment `id`).
    */
-  noteId: string | null;
+  noteId: string;
 }
 
 /** The JSON body of `updateContactNote`. */
@@ -3650,11 +3650,11 @@ export interface DeleteContactNoteParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
   /**
    * The note's id (HighLevel's official description names this segment `id`).
    */
-  noteId: string | null;
+  noteId: string;
 }
 
 /** The answer of `deleteContactNote`. */
@@ -3665,7 +3665,7 @@ export interface ListContactTasksParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
 }
 
 /** The answer of `listContactTasks`. */
@@ -3676,7 +3676,7 @@ export interface CreateContactTaskParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
 }
 
 /** The JSON body of `createContactTask`. */
@@ -3690,11 +3690,11 @@ export interface UpdateContactTaskParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
   /**
    * The task's id.
    */
-  taskId: string | null;
+  taskId: string;
 }
 
 /** The JSON body of `updateContactTask`. */
@@ -3708,11 +3708,11 @@ export interface DeleteContactTaskParams {
   /**
    * The contact's id.
    */
-  contactId: string | null;
+  contactId: string;
   /**
    * The task's id.
    */
-  taskId: string | null;
+  taskId: string;
 }
 
 /** The answer of `deleteContactTask`. */
@@ -3729,89 +3729,89 @@ export interface SearchConversationsParams {
   /**
    * The location whose conversations are searched.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Only conversations with this contact.
    */
-  contactId?: string | null;
+  contactId?: string;
   /**
    * Comma-separated user ids the conversations are assigned to, or `unassigned`.
    */
-  assignedTo?: string | null;
+  assignedTo?: string;
   /**
    * Comma-separated user ids following the conversations.
    */
-  followers?: string | null;
+  followers?: string;
   /**
    * Comma-separated user ids mentioned in the conversations.
    */
-  mentions?: string | null;
+  mentions?: string;
   /**
    * Free text to search for.
    */
-  query?: string | null;
+  query?: string;
   /**
    * Only the conversation with this id.
    */
-  id?: string | null;
+  id?: string;
   /**
    * Which conversations, by read state.
    */
-  status?: ("all" | "read" | "unread" | "starred" | "recents" | (string & {})) | null;
+  status?: ("all" | "read" | "unread" | "starred" | "recents" | (string & {}));
   /**
    * Only conversations whose last message is of this type, such as `TYPE_SMS`.
    */
-  lastMessageType?: string | null;
+  lastMessageType?: string;
   /**
    * Only conversations whose last outbound message was sent this way.
    */
-  lastMessageAction?: ("automated" | "manual" | (string & {})) | null;
+  lastMessageAction?: ("automated" | "manual" | (string & {}));
   /**
    * Only conversations whose last message went this way.
    */
-  lastMessageDirection?: ("inbound" | "outbound" | (string & {})) | null;
+  lastMessageDirection?: ("inbound" | "outbound" | (string & {}));
   /**
    * Sort order.
    */
-  sort?: ("asc" | "desc" | (string & {})) | null;
+  sort?: ("asc" | "desc" | (string & {}));
   /**
    * What to sort by; the service sorts by last message date when absent.
    */
-  sortBy?: ("last_manual_message_date" | "last_message_date" | "score_profile" | "overdue_at" | "due_at" | (string & {})) | null;
+  sortBy?: ("last_manual_message_date" | "last_message_date" | "score_profile" | "overdue_at" | "due_at" | (string & {}));
   /**
    * The score profile to sort by, with `sortBy=score_profile`.
    */
-  sortScoreProfile?: string | null;
+  sortScoreProfile?: string;
   /**
    * The score profile to filter by, with `scoreProfileMin`/`scoreProfileMax`.
    */
-  scoreProfile?: string | null;
+  scoreProfile?: string;
   /**
    * Lowest score kept.
    */
-  scoreProfileMin?: number | null;
+  scoreProfileMin?: number;
   /**
    * Highest score kept.
    */
-  scoreProfileMax?: number | null;
+  scoreProfileMax?: number;
   /**
    * Only conversations created at or after this instant, epoch milliseconds.
    */
-  startDate?: number | null;
+  startDate?: number;
   /**
    * Only conversations created at or before this instant, epoch milliseconds.
    */
-  endDate?: number | null;
+  endDate?: number;
   /**
    * Cursor: the sort value of the last conversation of the previous page (its
    * `lastMessageDate`, epoch milliseconds, under the default sort). HighLevel's
    * official description leaves its type open.
    */
-  startAfterDate?: number | null;
+  startAfterDate?: number;
   /**
    * Page size.
    */
-  limit?: number | null;
+  limit?: number;
 }
 
 /** The answer of `searchConversations`. */
@@ -3825,7 +3825,7 @@ export interface GetConversationParams {
   /**
    * The conversation's id.
    */
-  conversationId: string | null;
+  conversationId: string;
 }
 
 /** The answer of `getConversation`. */
@@ -3836,19 +3836,19 @@ export interface ListConversationMessagesParams {
   /**
    * The conversation's id.
    */
-  conversationId: string | null;
+  conversationId: string;
   /**
    * Cursor, the id of the last message of the previous page.
    */
-  lastMessageId?: string | null;
+  lastMessageId?: string;
   /**
    * Page size.
    */
-  limit?: number | null;
+  limit?: number;
   /**
    * Comma-separated message types to keep, such as `TYPE_SMS,TYPE_EMAIL`.
    */
-  type?: string | null;
+  type?: string;
 }
 
 /** The answer of `listConversationMessages`. */
@@ -3862,11 +3862,11 @@ export interface ListCustomFieldsParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Only the fields of this model; `all` (or no value) gives every field.
    */
-  model?: ("contact" | "opportunity" | "all" | (string & {})) | null;
+  model?: ("contact" | "opportunity" | "all" | (string & {}));
 }
 
 /** The answer of `listCustomFields`. */
@@ -3877,7 +3877,7 @@ export interface CreateCustomFieldParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The JSON body of `createCustomField`. */
@@ -3891,12 +3891,12 @@ export interface GetCustomFieldParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * The custom field's id. The read also accepts a field key such as
    * `contact.first_name`.
    */
-  customFieldId: string | null;
+  customFieldId: string;
 }
 
 /** The answer of `getCustomField`. */
@@ -3907,12 +3907,12 @@ export interface UpdateCustomFieldParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * The custom field's id. The read also accepts a field key such as
    * `contact.first_name`.
    */
-  customFieldId: string | null;
+  customFieldId: string;
 }
 
 /** The JSON body of `updateCustomField`. */
@@ -3926,12 +3926,12 @@ export interface DeleteCustomFieldParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * The custom field's id. The read also accepts a field key such as
    * `contact.first_name`.
    */
-  customFieldId: string | null;
+  customFieldId: string;
 }
 
 /** The answer of `deleteCustomField`. */
@@ -3942,7 +3942,7 @@ export interface ListCustomValuesParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The answer of `listCustomValues`. */
@@ -3953,7 +3953,7 @@ export interface CreateCustomValueParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The JSON body of `createCustomValue`. */
@@ -3967,11 +3967,11 @@ export interface GetCustomValueParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * The custom value's id.
    */
-  customValueId: string | null;
+  customValueId: string;
 }
 
 /** The answer of `getCustomValue`. */
@@ -3982,11 +3982,11 @@ export interface UpdateCustomValueParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * The custom value's id.
    */
-  customValueId: string | null;
+  customValueId: string;
 }
 
 /** The JSON body of `updateCustomValue`. */
@@ -4000,11 +4000,11 @@ export interface DeleteCustomValueParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * The custom value's id.
    */
-  customValueId: string | null;
+  customValueId: string;
 }
 
 /** The answer of `deleteCustomValue`. */
@@ -4015,19 +4015,19 @@ export interface ListFormsParams {
   /**
    * The location whose forms are listed.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * How many forms to pass over before the page starts.
    */
-  skip?: number | null;
+  skip?: number;
   /**
    * How many forms one page holds; at most 50, 10 when absent.
    */
-  limit?: number | null;
+  limit?: number;
   /**
    * Only entries of this type, such as `folder`.
    */
-  type?: string | null;
+  type?: string;
 }
 
 /** The answer of `listForms`. */
@@ -4041,31 +4041,31 @@ export interface ListFunnelsParams {
   /**
    * The location whose funnels are listed.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Only funnels of this type, such as `funnel` or `website`.
    */
-  type?: string | null;
+  type?: string;
   /**
    * Only funnels in this category.
    */
-  category?: string | null;
+  category?: string;
   /**
    * How many funnels to pass over before the page starts (a number, as text).
    */
-  offset?: string | null;
+  offset?: string;
   /**
    * How many funnels one page holds (a number, as text).
    */
-  limit?: string | null;
+  limit?: string;
   /**
    * Only funnels inside this folder.
    */
-  parentId?: string | null;
+  parentId?: string;
   /**
    * Only funnels whose name matches this text.
    */
-  name?: string | null;
+  name?: string;
 }
 
 /** The answer of `listFunnels`. */
@@ -4079,51 +4079,51 @@ export interface ListInvoicesParams {
   /**
    * The location id.
    */
-  altId: string | null;
+  altId: string;
   /**
    * What `altId` names; always `location`.
    */
-  altType: ("location" | (string & {})) | null;
+  altType: ("location" | (string & {}));
   /**
    * How many invoices one page holds (a number, sent as text).
    */
-  limit: string | null;
+  limit: string;
   /**
    * How many invoices to pass over before the page starts (`0` first).
    */
-  offset: string | null;
+  offset: string;
   /**
    * Only invoices in this status (such as `draft`, `sent` or `paid`).
    */
-  status?: string | null;
+  status?: string;
   /**
    * Start of the date range, `YYYY-MM-DD`.
    */
-  startAt?: string | null;
+  startAt?: string;
   /**
    * End of the date range, `YYYY-MM-DD`.
    */
-  endAt?: string | null;
+  endAt?: string;
   /**
    * Text matched against the invoice id, name, email or phone number.
    */
-  search?: string | null;
+  search?: string;
   /**
    * Payment mode to filter by; the service knows `default`, `live` and `test`.
    */
-  paymentMode?: string | null;
+  paymentMode?: string;
   /**
    * Only invoices of this contact.
    */
-  contactId?: string | null;
+  contactId?: string;
   /**
    * The field to sort by.
    */
-  sortField?: ("issueDate" | (string & {})) | null;
+  sortField?: ("issueDate" | (string & {}));
   /**
    * Sort direction for `sortField`.
    */
-  sortOrder?: ("ascend" | "descend" | (string & {})) | null;
+  sortOrder?: ("ascend" | "descend" | (string & {}));
 }
 
 /** The answer of `listInvoices`. */
@@ -4137,15 +4137,15 @@ export interface GetInvoiceParams {
   /**
    * The invoice's id.
    */
-  invoiceId: string | null;
+  invoiceId: string;
   /**
    * The location id.
    */
-  altId: string | null;
+  altId: string;
   /**
    * What `altId` names; always `location`.
    */
-  altType: ("location" | (string & {})) | null;
+  altType: ("location" | (string & {}));
 }
 
 /** The answer of `getInvoice`. */
@@ -4156,7 +4156,7 @@ export interface ListLinksParams {
   /**
    * The location whose links are listed.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The answer of `listLinks`. */
@@ -4173,7 +4173,7 @@ export interface UpdateLinkParams {
   /**
    * The link's id.
    */
-  linkId: string | null;
+  linkId: string;
 }
 
 /** The JSON body of `updateLink`. */
@@ -4187,7 +4187,7 @@ export interface DeleteLinkParams {
   /**
    * The link's id.
    */
-  linkId: string | null;
+  linkId: string;
 }
 
 /** The answer of `deleteLink`. */
@@ -4199,23 +4199,23 @@ export interface SearchLocationsParams {
    * The agency (company) whose sub-accounts are searched. Maton's description marks
    * it required; HighLevel's official description makes it optional.
    */
-  companyId: string | null;
+  companyId: string;
   /**
    * How many locations to skip before the page starts (HighLevel uses 0).
    */
-  skip?: string | null;
+  skip?: string;
   /**
    * The page size (HighLevel uses 10 when it is absent).
    */
-  limit?: string | null;
+  limit?: string;
   /**
    * The sort direction, `asc` (HighLevel's choice when absent) or `desc`.
    */
-  order?: string | null;
+  order?: string;
   /**
    * Only the locations with this email address.
    */
-  email?: string | null;
+  email?: string;
 }
 
 /** The answer of `searchLocations`. */
@@ -4235,7 +4235,7 @@ export interface GetLocationParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The answer of `getLocation`. */
@@ -4246,7 +4246,7 @@ export interface UpdateLocationParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The JSON body of `updateLocation`. */
@@ -4260,12 +4260,12 @@ export interface DeleteLocationParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Whether the location's Twilio account goes too. Maton's description does not
    * mention it; HighLevel's official description marks it required.
    */
-  deleteTwilioAccount?: boolean | null;
+  deleteTwilioAccount?: boolean;
 }
 
 /** The answer of `deleteLocation`. */
@@ -4277,45 +4277,45 @@ export interface ListMediaFilesParams {
    * What to list. Maton's doc gives `file`, `image`, `video` and `audio`; HighLevel's
    * official description shows `file` and lists no fixed set.
    */
-  type: string | null;
+  type: string;
   /**
    * The location id.
    */
-  altId: string | null;
+  altId: string;
   /**
    * What `altId` names; always `location`.
    */
-  altType: ("location" | (string & {})) | null;
+  altType: ("location" | (string & {}));
   /**
    * The field to sort by, such as `createdAt`. HighLevel's official description marks
    * this required; Maton's doc leaves it out.
    */
-  sortBy?: string | null;
+  sortBy?: string;
   /**
    * Sort direction, `asc` or `desc`. HighLevel's official description marks this
    * required; Maton's doc leaves it out.
    */
-  sortOrder?: string | null;
+  sortOrder?: string;
   /**
    * How many entries to pass over before the page starts (a number, as text).
    */
-  offset?: string | null;
+  offset?: string;
   /**
    * How many entries one page holds (a number, as text).
    */
-  limit?: string | null;
+  limit?: string;
   /**
    * Only entries whose name matches this text.
    */
-  query?: string | null;
+  query?: string;
   /**
    * Only entries inside this folder.
    */
-  parentId?: string | null;
+  parentId?: string;
   /**
    * `true` to fetch every file or folder (a boolean, as text).
    */
-  fetchAll?: string | null;
+  fetchAll?: string;
 }
 
 /** The answer of `listMediaFiles`. */
@@ -4329,85 +4329,85 @@ export interface SearchOpportunitiesParams {
   /**
    * The location whose opportunities to search.
    */
-  location_id: string | null;
+  location_id: string;
   /**
    * Only opportunities in this pipeline.
    */
-  pipeline_id?: string | null;
+  pipeline_id?: string;
   /**
    * Only opportunities in this pipeline stage.
    */
-  pipeline_stage_id?: string | null;
+  pipeline_stage_id?: string;
   /**
    * Only opportunities with this status; `all` disables the filter.
    */
-  status?: ("open" | "won" | "lost" | "abandoned" | "all" | (string & {})) | null;
+  status?: ("open" | "won" | "lost" | "abandoned" | "all" | (string & {}));
   /**
    * Only opportunities of this contact.
    */
-  contact_id?: string | null;
+  contact_id?: string;
   /**
    * Only opportunities assigned to this user id.
    */
-  assigned_to?: string | null;
+  assigned_to?: string;
   /**
    * Only opportunities attributed to this campaign.
    */
-  campaignId?: string | null;
+  campaignId?: string;
   /**
    * Only the opportunity with this id.
    */
-  id?: string | null;
+  id?: string;
   /**
    * Free-text search, such as a name or an email address.
    */
-  q?: string | null;
+  q?: string;
   /**
    * Sort order, such as `added_asc`.
    */
-  order?: string | null;
+  order?: string;
   /**
    * Start of the date range, written `mm-dd-yyyy`.
    */
-  date?: string | null;
+  date?: string;
   /**
    * End of the date range, written `mm-dd-yyyy`.
    */
-  endDate?: string | null;
+  endDate?: string;
   /**
    * Country filter, a two-letter country code.
    */
-  country?: string | null;
+  country?: string;
   /**
    * Opportunities per page, at most 100 (20 when absent).
    */
-  limit?: number | null;
+  limit?: number;
   /**
    * The 1-based page number (1 when absent).
    */
-  page?: number | null;
+  page?: number;
   /**
    * Cursor alternative to `page`: the sort value (epoch milliseconds, sent as a string)
    * from `meta.startAfter` of the previous answer.
    */
-  startAfter?: string | null;
+  startAfter?: string;
   /**
    * Cursor alternative to `page`: the id from `meta.startAfterId` of the previous
    * answer.
    */
-  startAfterId?: string | null;
+  startAfterId?: string;
   /**
    * Include each opportunity's tasks.
    */
-  getTasks?: boolean | null;
+  getTasks?: boolean;
   /**
    * Include each opportunity's notes.
    */
-  getNotes?: boolean | null;
+  getNotes?: boolean;
   /**
    * Include each opportunity's calendar events.
    */
-  getCalendarEvents?: boolean | null;
+  getCalendarEvents?: boolean;
 }
 
 /** The answer of `searchOpportunities`. */
@@ -4421,7 +4421,7 @@ export interface ListPipelinesParams {
   /**
    * The location whose pipelines to list.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The answer of `listPipelines`. */
@@ -4438,7 +4438,7 @@ export interface GetOpportunityParams {
   /**
    * The opportunity's id (HighLevel's official description names it `id`).
    */
-  opportunityId: string | null;
+  opportunityId: string;
 }
 
 /** The answer of `getOpportunity`. */
@@ -4449,7 +4449,7 @@ export interface UpdateOpportunityParams {
   /**
    * The opportunity's id (HighLevel's official description names it `id`).
    */
-  opportunityId: string | null;
+  opportunityId: string;
 }
 
 /** The JSON body of `updateOpportunity`. */
@@ -4463,7 +4463,7 @@ export interface DeleteOpportunityParams {
   /**
    * The opportunity's id (HighLevel's official description names it `id`).
    */
-  opportunityId: string | null;
+  opportunityId: string;
 }
 
 /** The answer of `deleteOpportunity`. */
@@ -4474,60 +4474,60 @@ export interface ListOrdersParams {
   /**
    * The location id.
    */
-  altId: string | null;
+  altId: string;
   /**
    * What `altId` names; always `location`. Maton's doc sends it; HighLevel's official
    * description of this operation has no `altType` parameter at all.
    */
-  altType?: ("location" | (string & {})) | null;
+  altType?: ("location" | (string & {}));
   /**
    * The location id again, as an optional filter.
    */
-  locationId?: string | null;
+  locationId?: string;
   /**
    * Only orders in this status (such as `completed`).
    */
-  status?: string | null;
+  status?: string;
   /**
    * Only orders with this payment status.
    */
-  paymentStatus?: ("paid" | "unpaid" | "refunded" | "partially_paid" | (string & {})) | null;
+  paymentStatus?: ("paid" | "unpaid" | "refunded" | "partially_paid" | (string & {}));
   /**
    * Payment mode, such as `live` or `test`.
    */
-  paymentMode?: string | null;
+  paymentMode?: string;
   /**
    * Start of the date range, `YYYY-MM-DD`.
    */
-  startAt?: string | null;
+  startAt?: string;
   /**
    * End of the date range, `YYYY-MM-DD`.
    */
-  endAt?: string | null;
+  endAt?: string;
   /**
    * Text matched against the order name.
    */
-  search?: string | null;
+  search?: string;
   /**
    * Only orders of this contact.
    */
-  contactId?: string | null;
+  contactId?: string;
   /**
    * Only orders for these funnel products (ids, comma separated).
    */
-  funnelProductIds?: string | null;
+  funnelProductIds?: string;
   /**
    * Only orders from this source.
    */
-  sourceId?: string | null;
+  sourceId?: string;
   /**
    * How many orders one page holds (10 when absent).
    */
-  limit?: number | null;
+  limit?: number;
   /**
    * How many orders to pass over before the page starts (0 when absent).
    */
-  offset?: number | null;
+  offset?: number;
 }
 
 /** The answer of `listOrders`. */
@@ -4541,60 +4541,60 @@ export interface ListTransactionsParams {
   /**
    * The location id.
    */
-  altId: string | null;
+  altId: string;
   /**
    * What `altId` names; always `location` (the official description types it as free
    * text for this operation).
    */
-  altType: ("location" | (string & {})) | null;
+  altType: ("location" | (string & {}));
   /**
    * The location id again, as an optional filter.
    */
-  locationId?: string | null;
+  locationId?: string;
   /**
    * Payment mode, such as `live` or `test`.
    */
-  paymentMode?: string | null;
+  paymentMode?: string;
   /**
    * Start of the date range, `YYYY-MM-DD`.
    */
-  startAt?: string | null;
+  startAt?: string;
   /**
    * End of the date range, `YYYY-MM-DD`.
    */
-  endAt?: string | null;
+  endAt?: string;
   /**
    * Only transactions from this kind of source (such as `funnel`).
    */
-  entitySourceType?: string | null;
+  entitySourceType?: string;
   /**
    * Only transactions from this source sub-type.
    */
-  entitySourceSubType?: string | null;
+  entitySourceSubType?: string;
   /**
    * Text matched against the transaction name.
    */
-  search?: string | null;
+  search?: string;
   /**
    * Only transactions of this subscription.
    */
-  subscriptionId?: string | null;
+  subscriptionId?: string;
   /**
    * Only transactions of this entity (such as an order id).
    */
-  entityId?: string | null;
+  entityId?: string;
   /**
    * Only transactions of this contact.
    */
-  contactId?: string | null;
+  contactId?: string;
   /**
    * How many transactions one page holds (10 when absent).
    */
-  limit?: number | null;
+  limit?: number;
   /**
    * How many transactions to pass over first (0 when absent).
    */
-  offset?: number | null;
+  offset?: number;
 }
 
 /** The answer of `listTransactions`. */
@@ -4608,55 +4608,55 @@ export interface ListSubscriptionsParams {
   /**
    * The location id.
    */
-  altId: string | null;
+  altId: string;
   /**
    * What `altId` names; always `location`.
    */
-  altType: ("location" | (string & {})) | null;
+  altType: ("location" | (string & {}));
   /**
    * Only subscriptions of this entity (such as an order id).
    */
-  entityId?: string | null;
+  entityId?: string;
   /**
    * Payment mode, such as `live` or `test`.
    */
-  paymentMode?: string | null;
+  paymentMode?: string;
   /**
    * Start of the date range, `YYYY-MM-DD`.
    */
-  startAt?: string | null;
+  startAt?: string;
   /**
    * End of the date range, `YYYY-MM-DD`.
    */
-  endAt?: string | null;
+  endAt?: string;
   /**
    * Only subscriptions from this kind of source (such as `funnel`).
    */
-  entitySourceType?: string | null;
+  entitySourceType?: string;
   /**
    * Text matched against the subscription name.
    */
-  search?: string | null;
+  search?: string;
   /**
    * Only subscriptions of this contact.
    */
-  contactId?: string | null;
+  contactId?: string;
   /**
    * Only the subscription with this id.
    */
-  id?: string | null;
+  id?: string;
   /**
    * How many subscriptions one page holds (10 when absent).
    */
-  limit?: number | null;
+  limit?: number;
   /**
    * How many subscriptions to pass over first (0 when absent).
    */
-  offset?: number | null;
+  offset?: number;
   /**
    * Also count the payments collected for each subscription.
    */
-  getPaymentsCollectedCount?: boolean | null;
+  getPaymentsCollectedCount?: boolean;
 }
 
 /** The answer of `listSubscriptions`. */
@@ -4670,51 +4670,51 @@ export interface ListProductsParams {
   /**
    * The location whose products are listed.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * How many products one page holds.
    */
-  limit?: number | null;
+  limit?: number;
   /**
    * How many products to pass over before the page starts (0 for the first).
    */
-  offset?: number | null;
+  offset?: number;
   /**
    * Only products whose name matches this text.
    */
-  search?: string | null;
+  search?: string;
   /**
    * Only products in these collections (category ids, comma separated).
    */
-  collectionIds?: string | null;
+  collectionIds?: string;
   /**
    * Only products in the collection with this slug.
    */
-  collectionSlug?: string | null;
+  collectionSlug?: string;
   /**
    * Related entities to embed in each product, such as `tax` or `stripe`.
    */
-  expand?: Array<string> | null;
+  expand?: Array<string>;
   /**
    * Only the products with these ids.
    */
-  productIds?: Array<string> | null;
+  productIds?: Array<string>;
   /**
    * Shape the answer for this store.
    */
-  storeId?: string | null;
+  storeId?: string;
   /**
    * Split products by whether a store includes them.
    */
-  includedInStore?: boolean | null;
+  includedInStore?: boolean;
   /**
    * Only products that are (or are not) offered in the online store.
    */
-  availableInStore?: boolean | null;
+  availableInStore?: boolean;
   /**
    * Sort direction, applied to the creation date.
    */
-  sortOrder?: ("asc" | "desc" | (string & {})) | null;
+  sortOrder?: ("asc" | "desc" | (string & {}));
 }
 
 /** The answer of `listProducts`. */
@@ -4734,15 +4734,15 @@ export interface GetProductParams {
   /**
    * The product's id (its slug is accepted too).
    */
-  productId: string | null;
+  productId: string;
   /**
    * The location that owns the product.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Also report whether the product is on a wishlist.
    */
-  sendWishlistStatus?: boolean | null;
+  sendWishlistStatus?: boolean;
 }
 
 /** The answer of `getProduct`. */
@@ -4753,16 +4753,16 @@ export interface DeleteProductParams {
   /**
    * The product's id (its slug is accepted too).
    */
-  productId: string | null;
+  productId: string;
   /**
    * The location that owns the product.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Listed by the official description for this delete as for the read; it has no
    * known effect here.
    */
-  sendWishlistStatus?: boolean | null;
+  sendWishlistStatus?: boolean;
 }
 
 /** The answer of `deleteProduct`. */
@@ -4773,7 +4773,7 @@ export interface ListSnapshotsParams {
   /**
    * The agency (company) whose snapshots are listed.
    */
-  companyId: string | null;
+  companyId: string;
 }
 
 /** The answer of `listSnapshots`. */
@@ -4784,7 +4784,7 @@ export interface ListSocialAccountsParams {
   /**
    * The location whose accounts are listed.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The answer of `listSocialAccounts`. */
@@ -4795,19 +4795,19 @@ export interface ListSocialCategoriesParams {
   /**
    * The location whose categories are listed.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * Only categories whose name matches this text.
    */
-  searchText?: string | null;
+  searchText?: string;
   /**
    * How many categories one page holds (a number, as text).
    */
-  limit?: string | null;
+  limit?: string;
   /**
    * How many categories to pass over first (a number, as text).
    */
-  skip?: string | null;
+  skip?: string;
 }
 
 /** The answer of `listSocialCategories`. */
@@ -4821,19 +4821,19 @@ export interface ListSurveysParams {
   /**
    * The location whose surveys are listed.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * How many surveys to pass over before the page starts.
    */
-  skip?: number | null;
+  skip?: number;
   /**
    * How many surveys one page holds; at most 50, 10 when absent.
    */
-  limit?: number | null;
+  limit?: number;
   /**
    * Only entries of this type, such as `folder`.
    */
-  type?: string | null;
+  type?: string;
 }
 
 /** The answer of `listSurveys`. */
@@ -4847,7 +4847,7 @@ export interface ListLocationTagsParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The answer of `listLocationTags`. */
@@ -4858,7 +4858,7 @@ export interface CreateLocationTagParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The JSON body of `createLocationTag`. */
@@ -4872,11 +4872,11 @@ export interface GetLocationTagParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * The tag's id.
    */
-  tagId: string | null;
+  tagId: string;
 }
 
 /** The answer of `getLocationTag`. */
@@ -4887,11 +4887,11 @@ export interface UpdateLocationTagParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * The tag's id.
    */
-  tagId: string | null;
+  tagId: string;
 }
 
 /** The JSON body of `updateLocationTag`. */
@@ -4905,11 +4905,11 @@ export interface DeleteLocationTagParams {
   /**
    * The location (sub-account) id.
    */
-  locationId: string | null;
+  locationId: string;
   /**
    * The tag's id.
    */
-  tagId: string | null;
+  tagId: string;
 }
 
 /** The answer of `deleteLocationTag`. */
@@ -4920,7 +4920,7 @@ export interface ListUsersParams {
   /**
    * The location whose users are listed.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The answer of `listUsers`. */
@@ -4931,7 +4931,7 @@ export interface ListWorkflowsParams {
   /**
    * The location whose workflows are listed.
    */
-  locationId: string | null;
+  locationId: string;
 }
 
 /** The answer of `listWorkflows`. */

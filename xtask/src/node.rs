@@ -592,7 +592,7 @@ fn declarations(
                     let optional = if param.required { "" } else { "?" };
                     let _ = writeln!(
                         out,
-                        "  {}{optional}: {} | null;",
+                        "  {}{optional}: {};",
                         property_name(&param.name),
                         param.ty
                     );
