@@ -93,7 +93,7 @@ pub struct NativeClient {
 impl NativeClient {
     /// Builds a client from `options`, the environment and the core's defaults; throws
     /// when a setting is missing or malformed.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<ClientOptions>, approve: Option<Approve>) -> napi::Result<Self> {
         let builder = builder(options.unwrap_or_default(), approve).map_err(invalid)?;
         let client = builder.build().map_err(|e| invalid(e.to_string()))?;
@@ -102,7 +102,7 @@ impl NativeClient {
 
     /// Calls `operation` with path and query `params` and a JSON `body`; resolves to
     /// `{ok: {status, headers, body}}`, `{error: {...}}` or `{aborted: true}`.
-    #[napi(ts_return_type = "Promise<unknown>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
     pub fn call<'env>(
         &self,
         env: &'env Env,
@@ -130,7 +130,7 @@ impl NativeClient {
     }
 
     /// Walks the pages (or, with `items`, the items) of a paginated `operation`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn pages(
         &self,
         operation: String,
@@ -200,7 +200,7 @@ pub struct NativePages {
 impl NativePages {
     /// The next page or item as `{ok: value}`, `{ok: null}` after the last one, or
     /// `{error: {...}}` / `{aborted: true}`, after which the walk is over.
-    #[napi(ts_return_type = "Promise<unknown>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
     pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Value>> {
         let walk = Arc::clone(&self.walk);
         let cancel = self.cancel.clone();

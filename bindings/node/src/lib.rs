@@ -4,6 +4,9 @@
 //! and errors. Everything else (HTTP, retries, routing, pagination, the write guard) is the
 //! core's; the JavaScript half in `index.js` only shapes the API.
 //!
+//! Panics never cross into JavaScript: napi turns them into errors (async work, and the
+//! synchronous entry points marked `catch_unwind`).
+//!
 //! Failures of a call resolve as data (`{error: {...}}`) instead of rejecting, so that
 //! JavaScript can raise the error class of its kind with every field filled in.
 
