@@ -5,7 +5,10 @@
 const SEND = Symbol('highlevel.send');
 const WALK = Symbol('highlevel.walk');
 
-/** A failed call: what kind of failure, the status, the service's messages, its trace id and the operation. */
+/**
+ * A failed call: what kind of failure, the status, the service's messages, its trace id
+ * and the operation.
+ */
 class HighLevelError extends Error {
   constructor(fields = {}) {
     super(fields.message ?? '');
@@ -18,85 +21,114 @@ class HighLevelError extends Error {
 }
 HighLevelError.prototype.name = 'HighLevelError';
 
-/** 400: the service found the request malformed. */
+/**
+ * 400: the service found the request malformed.
+ */
 class BadRequestError extends HighLevelError {
   static code = 'bad_request';
 }
 BadRequestError.prototype.name = 'BadRequestError';
 
-/** 401: the API key or token was refused. */
+/**
+ * 401: the API key or token was refused.
+ */
 class UnauthorizedError extends HighLevelError {
   static code = 'unauthorized';
 }
 UnauthorizedError.prototype.name = 'UnauthorizedError';
 
-/** 401: the connection's token is of the wrong type for the operation (agency for sub-account or the reverse). */
+/**
+ * 401: the connection's token is of the wrong type for the operation (agency for sub-account or the
+ * reverse).
+ */
 class WrongTokenTypeError extends HighLevelError {
   static code = 'wrong_token_type';
 }
 WrongTokenTypeError.prototype.name = 'WrongTokenTypeError';
 
-/** 403: the token may not act on this location. */
+/**
+ * 403: the token may not act on this location.
+ */
 class ForbiddenLocationError extends HighLevelError {
   static code = 'forbidden_location';
 }
 ForbiddenLocationError.prototype.name = 'ForbiddenLocationError';
 
-/** 404: nothing has that id. */
+/**
+ * 404: nothing has that id.
+ */
 class NotFoundError extends HighLevelError {
   static code = 'not_found';
 }
 NotFoundError.prototype.name = 'NotFoundError';
 
-/** 422: the service's validation refused the request. */
+/**
+ * 422: the service's validation refused the request.
+ */
 class ValidationError extends HighLevelError {
   static code = 'validation';
 }
 ValidationError.prototype.name = 'ValidationError';
 
-/** 429: the rate limit was exceeded, and retries did not outlast it. */
+/**
+ * 429: the rate limit was exceeded, and retries did not outlast it.
+ */
 class RateLimitedError extends HighLevelError {
   static code = 'rate_limited';
 }
 RateLimitedError.prototype.name = 'RateLimitedError';
 
-/** 5xx from HighLevel. */
+/**
+ * 5xx from HighLevel.
+ */
 class ServerError extends HighLevelError {
   static code = 'server';
 }
 ServerError.prototype.name = 'ServerError';
 
-/** 502, 503 or 504, or an HTML page: a proxy or gateway in front of HighLevel. */
+/**
+ * 502, 503 or 504, or an HTML page: a proxy or gateway in front of HighLevel.
+ */
 class GatewayError extends HighLevelError {
   static code = 'gateway';
 }
 GatewayError.prototype.name = 'GatewayError';
 
-/** The request took longer than the configured timeout. */
+/**
+ * The request took longer than the configured timeout.
+ */
 class TimeoutError extends HighLevelError {
   static code = 'timeout';
 }
 TimeoutError.prototype.name = 'TimeoutError';
 
-/** The connection could not be made or broke. */
+/**
+ * The connection could not be made or broke.
+ */
 class ConnectionError extends HighLevelError {
   static code = 'connection';
 }
 ConnectionError.prototype.name = 'ConnectionError';
 
-/** A successful answer that is not the JSON the description promises. */
+/**
+ * A successful answer that is not the JSON the description promises.
+ */
 class DecodeError extends HighLevelError {
   static code = 'decode';
 }
 DecodeError.prototype.name = 'DecodeError';
 
-/** The write guard refused the write; nothing was sent. */
+/**
+ * The write guard refused the write; nothing was sent.
+ */
 class RefusedError extends HighLevelError {
   static code = 'refused';
 }
 RefusedError.prototype.name = 'RefusedError';
 
-/** The call was refused before sending: a missing parameter or connection. */
+/**
+ * The call was refused before sending: a missing parameter or connection.
+ */
 class InvalidArgumentError extends HighLevelError {
   static code = 'invalid_argument';
 }
@@ -778,31 +810,39 @@ class Workflows {
   }
 }
 
+/** The class of each resource group, by its name on the client. */
+const RESOURCES = {
+  businesses: Businesses,
+  calendars: Calendars,
+  campaigns: Campaigns,
+  connections: Connections,
+  contacts: Contacts,
+  conversations: Conversations,
+  customFields: CustomFields,
+  customValues: CustomValues,
+  forms: Forms,
+  funnels: Funnels,
+  invoices: Invoices,
+  links: Links,
+  locations: Locations,
+  medias: Medias,
+  opportunities: Opportunities,
+  payments: Payments,
+  products: Products,
+  snapshots: Snapshots,
+  socialMedia: SocialMedia,
+  surveys: Surveys,
+  tags: Tags,
+  users: Users,
+  workflows: Workflows,
+};
+
 /** Puts a resource group on `client` for each tag of the description. */
 function attachResources(client) {
-  Object.defineProperty(client, 'businesses', { value: new Businesses(client), enumerable: true });
-  Object.defineProperty(client, 'calendars', { value: new Calendars(client), enumerable: true });
-  Object.defineProperty(client, 'campaigns', { value: new Campaigns(client), enumerable: true });
-  Object.defineProperty(client, 'connections', { value: new Connections(client), enumerable: true });
-  Object.defineProperty(client, 'contacts', { value: new Contacts(client), enumerable: true });
-  Object.defineProperty(client, 'conversations', { value: new Conversations(client), enumerable: true });
-  Object.defineProperty(client, 'customFields', { value: new CustomFields(client), enumerable: true });
-  Object.defineProperty(client, 'customValues', { value: new CustomValues(client), enumerable: true });
-  Object.defineProperty(client, 'forms', { value: new Forms(client), enumerable: true });
-  Object.defineProperty(client, 'funnels', { value: new Funnels(client), enumerable: true });
-  Object.defineProperty(client, 'invoices', { value: new Invoices(client), enumerable: true });
-  Object.defineProperty(client, 'links', { value: new Links(client), enumerable: true });
-  Object.defineProperty(client, 'locations', { value: new Locations(client), enumerable: true });
-  Object.defineProperty(client, 'medias', { value: new Medias(client), enumerable: true });
-  Object.defineProperty(client, 'opportunities', { value: new Opportunities(client), enumerable: true });
-  Object.defineProperty(client, 'payments', { value: new Payments(client), enumerable: true });
-  Object.defineProperty(client, 'products', { value: new Products(client), enumerable: true });
-  Object.defineProperty(client, 'snapshots', { value: new Snapshots(client), enumerable: true });
-  Object.defineProperty(client, 'socialMedia', { value: new SocialMedia(client), enumerable: true });
-  Object.defineProperty(client, 'surveys', { value: new Surveys(client), enumerable: true });
-  Object.defineProperty(client, 'tags', { value: new Tags(client), enumerable: true });
-  Object.defineProperty(client, 'users', { value: new Users(client), enumerable: true });
-  Object.defineProperty(client, 'workflows', { value: new Workflows(client), enumerable: true });
+  for (const [name, Group] of Object.entries(RESOURCES)) {
+    const group = { value: new Group(client), enumerable: true };
+    Object.defineProperty(client, name, group);
+  }
 }
 
 /** Every operationId, by resource group and method. */

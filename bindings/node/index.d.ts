@@ -8,7 +8,21 @@ import type { CallOptions, Page } from './client';
 export * from './client';
 
 /** The code of each kind of failure, the same in every language. */
-export type ErrorCode = 'bad_request' | 'unauthorized' | 'wrong_token_type' | 'forbidden_location' | 'not_found' | 'validation' | 'rate_limited' | 'server' | 'gateway' | 'timeout' | 'connection' | 'decode' | 'refused' | 'invalid_argument';
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'wrong_token_type'
+  | 'forbidden_location'
+  | 'not_found'
+  | 'validation'
+  | 'rate_limited'
+  | 'server'
+  | 'gateway'
+  | 'timeout'
+  | 'connection'
+  | 'decode'
+  | 'refused'
+  | 'invalid_argument';
 
 /** What a `HighLevelError` is made from. */
 export interface ErrorFields {
@@ -25,6 +39,7 @@ export interface ErrorFields {
  * its kind (`NotFoundError`, `ValidationError`, ...), so `instanceof` tells them apart.
  */
 export declare class HighLevelError extends Error {
+  /** An error made from its fields; a subclass's code wins over `fields.code`. */
   constructor(fields?: ErrorFields);
   /** The kind of failure as a stable snake_case code (`not_found`). */
   readonly code: ErrorCode;
@@ -55,7 +70,8 @@ export declare class UnauthorizedError extends HighLevelError {
 }
 
 /**
- * 401: the connection's token is of the wrong type for the operation (agency for sub-account or the reverse).
+ * 401: the connection's token is of the wrong type for the operation (agency for sub-account or the
+ * reverse).
  */
 export declare class WrongTokenTypeError extends HighLevelError {
   static readonly code: 'wrong_token_type';
@@ -4961,7 +4977,10 @@ export interface Businesses {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterate(params: ListBusinessesParams, options?: CallOptions): AsyncIterableIterator<ListBusinessesItem>;
+  iterate(
+    params: ListBusinessesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListBusinessesItem>;
   /**
    * The pages of `listBusinesses`, for `for await`: each with its items and the whole answer.
    *
@@ -4969,7 +4988,10 @@ export interface Businesses {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iteratePages(params: ListBusinessesParams, options?: CallOptions): AsyncIterableIterator<Page<ListBusinessesItem, ListBusinessesResult>>;
+  iteratePages(
+    params: ListBusinessesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListBusinessesItem, ListBusinessesResult>>;
   /**
    * Create a business
    *
@@ -5006,7 +5028,11 @@ export interface Businesses {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  update(params: UpdateBusinessParams, body: UpdateBusinessBody, options?: CallOptions): Promise<UpdateBusinessResult>;
+  update(
+    params: UpdateBusinessParams,
+    body: UpdateBusinessBody,
+    options?: CallOptions,
+  ): Promise<UpdateBusinessResult>;
   /**
    * Delete a business
    *
@@ -5062,7 +5088,10 @@ export interface Calendars {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  listEvents(params: ListCalendarEventsParams, options?: CallOptions): Promise<ListCalendarEventsResult>;
+  listEvents(
+    params: ListCalendarEventsParams,
+    options?: CallOptions,
+  ): Promise<ListCalendarEventsResult>;
   /**
    * List calendar groups
    *
@@ -5072,7 +5101,10 @@ export interface Calendars {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  listGroups(params: ListCalendarGroupsParams, options?: CallOptions): Promise<ListCalendarGroupsResult>;
+  listGroups(
+    params: ListCalendarGroupsParams,
+    options?: CallOptions,
+  ): Promise<ListCalendarGroupsResult>;
   /**
    * Get a calendar
    *
@@ -5097,7 +5129,11 @@ export interface Calendars {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  update(params: UpdateCalendarParams, body: UpdateCalendarBody, options?: CallOptions): Promise<UpdateCalendarResult>;
+  update(
+    params: UpdateCalendarParams,
+    body: UpdateCalendarBody,
+    options?: CallOptions,
+  ): Promise<UpdateCalendarResult>;
   /**
    * Delete a calendar
    *
@@ -5220,7 +5256,10 @@ export interface Contacts {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterate(params: ListContactsParams, options?: CallOptions): AsyncIterableIterator<ListContactsItem>;
+  iterate(
+    params: ListContactsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListContactsItem>;
   /**
    * The pages of `listContacts`, for `for await`: each with its items and the whole answer.
    *
@@ -5228,7 +5267,10 @@ export interface Contacts {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iteratePages(params: ListContactsParams, options?: CallOptions): AsyncIterableIterator<Page<ListContactsItem, ListContactsResult>>;
+  iteratePages(
+    params: ListContactsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListContactsItem, ListContactsResult>>;
   /**
    * Create a contact
    *
@@ -5266,7 +5308,11 @@ export interface Contacts {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  update(params: UpdateContactParams, body: UpdateContactBody, options?: CallOptions): Promise<UpdateContactResult>;
+  update(
+    params: UpdateContactParams,
+    body: UpdateContactBody,
+    options?: CallOptions,
+  ): Promise<UpdateContactResult>;
   /**
    * Delete a contact
    *
@@ -5289,7 +5335,11 @@ export interface Contacts {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  addTags(params: AddContactTagsParams, body: AddContactTagsBody, options?: CallOptions): Promise<AddContactTagsResult>;
+  addTags(
+    params: AddContactTagsParams,
+    body: AddContactTagsBody,
+    options?: CallOptions,
+  ): Promise<AddContactTagsResult>;
   /**
    * Remove tags from a contact
    *
@@ -5303,7 +5353,11 @@ export interface Contacts {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  removeTags(params: RemoveContactTagsParams, body: RemoveContactTagsBody, options?: CallOptions): Promise<RemoveContactTagsResult>;
+  removeTags(
+    params: RemoveContactTagsParams,
+    body: RemoveContactTagsBody,
+    options?: CallOptions,
+  ): Promise<RemoveContactTagsResult>;
   /**
    * List a contact's notes
    *
@@ -5326,7 +5380,11 @@ export interface Contacts {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  createNote(params: CreateContactNoteParams, body: CreateContactNoteBody, options?: CallOptions): Promise<CreateContactNoteResult>;
+  createNote(
+    params: CreateContactNoteParams,
+    body: CreateContactNoteBody,
+    options?: CallOptions,
+  ): Promise<CreateContactNoteResult>;
   /**
    * Update a note of a contact
    *
@@ -5337,7 +5395,11 @@ export interface Contacts {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  updateNote(params: UpdateContactNoteParams, body: UpdateContactNoteBody, options?: CallOptions): Promise<UpdateContactNoteResult>;
+  updateNote(
+    params: UpdateContactNoteParams,
+    body: UpdateContactNoteBody,
+    options?: CallOptions,
+  ): Promise<UpdateContactNoteResult>;
   /**
    * Delete a note of a contact
    *
@@ -5347,7 +5409,10 @@ export interface Contacts {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  deleteNote(params: DeleteContactNoteParams, options?: CallOptions): Promise<DeleteContactNoteResult>;
+  deleteNote(
+    params: DeleteContactNoteParams,
+    options?: CallOptions,
+  ): Promise<DeleteContactNoteResult>;
   /**
    * List a contact's tasks
    *
@@ -5374,7 +5439,11 @@ export interface Contacts {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  createTask(params: CreateContactTaskParams, body: CreateContactTaskBody, options?: CallOptions): Promise<CreateContactTaskResult>;
+  createTask(
+    params: CreateContactTaskParams,
+    body: CreateContactTaskBody,
+    options?: CallOptions,
+  ): Promise<CreateContactTaskResult>;
   /**
    * Update a task of a contact
    *
@@ -5385,7 +5454,11 @@ export interface Contacts {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  updateTask(params: UpdateContactTaskParams, body: UpdateContactTaskBody, options?: CallOptions): Promise<UpdateContactTaskResult>;
+  updateTask(
+    params: UpdateContactTaskParams,
+    body: UpdateContactTaskBody,
+    options?: CallOptions,
+  ): Promise<UpdateContactTaskResult>;
   /**
    * Delete a task of a contact
    *
@@ -5395,7 +5468,10 @@ export interface Contacts {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  deleteTask(params: DeleteContactTaskParams, options?: CallOptions): Promise<DeleteContactTaskResult>;
+  deleteTask(
+    params: DeleteContactTaskParams,
+    options?: CallOptions,
+  ): Promise<DeleteContactTaskResult>;
 }
 
 /** The `conversations` operations: `client.conversations`. */
@@ -5426,16 +5502,23 @@ export interface Conversations {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  search(params: SearchConversationsParams, options?: CallOptions): Promise<SearchConversationsResult>;
+  search(
+    params: SearchConversationsParams,
+    options?: CallOptions,
+  ): Promise<SearchConversationsResult>;
   /**
-   * The items of `searchConversations`, page after page, for `for await`. The next page is fetched while
+   * The items of `searchConversations`, page after page, for `for await`. The next page is fetched
+   * while
    * the current one is used; breaking out of the loop stops the walk.
    *
    * @param params The parameters of the first page.
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateSearch(params: SearchConversationsParams, options?: CallOptions): AsyncIterableIterator<SearchConversationsItem>;
+  iterateSearch(
+    params: SearchConversationsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<SearchConversationsItem>;
   /**
    * The pages of `searchConversations`, for `for await`: each with its items and the whole answer.
    *
@@ -5443,7 +5526,10 @@ export interface Conversations {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateSearchPages(params: SearchConversationsParams, options?: CallOptions): AsyncIterableIterator<Page<SearchConversationsItem, SearchConversationsResult>>;
+  iterateSearchPages(
+    params: SearchConversationsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<SearchConversationsItem, SearchConversationsResult>>;
   /**
    * Get a conversation
    *
@@ -5472,24 +5558,35 @@ export interface Conversations {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  listMessages(params: ListConversationMessagesParams, options?: CallOptions): Promise<ListConversationMessagesResult>;
+  listMessages(
+    params: ListConversationMessagesParams,
+    options?: CallOptions,
+  ): Promise<ListConversationMessagesResult>;
   /**
-   * The items of `listConversationMessages`, page after page, for `for await`. The next page is fetched while
+   * The items of `listConversationMessages`, page after page, for `for await`. The next page is
+   * fetched while
    * the current one is used; breaking out of the loop stops the walk.
    *
    * @param params The parameters of the first page.
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateMessages(params: ListConversationMessagesParams, options?: CallOptions): AsyncIterableIterator<ListConversationMessagesItem>;
+  iterateMessages(
+    params: ListConversationMessagesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListConversationMessagesItem>;
   /**
-   * The pages of `listConversationMessages`, for `for await`: each with its items and the whole answer.
+   * The pages of `listConversationMessages`, for `for await`: each with its items and the whole
+   * answer.
    *
    * @param params The parameters of the first page.
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateMessagesPages(params: ListConversationMessagesParams, options?: CallOptions): AsyncIterableIterator<Page<ListConversationMessagesItem, ListConversationMessagesResult>>;
+  iterateMessagesPages(
+    params: ListConversationMessagesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListConversationMessagesItem, ListConversationMessagesResult>>;
 }
 
 /** The `custom-fields` operations: `client.customFields`. */
@@ -5516,7 +5613,11 @@ export interface CustomFields {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  create(params: CreateCustomFieldParams, body: CreateCustomFieldBody, options?: CallOptions): Promise<CreateCustomFieldResult>;
+  create(
+    params: CreateCustomFieldParams,
+    body: CreateCustomFieldBody,
+    options?: CallOptions,
+  ): Promise<CreateCustomFieldResult>;
   /**
    * Get a custom field
    *
@@ -5539,7 +5640,11 @@ export interface CustomFields {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  update(params: UpdateCustomFieldParams, body: UpdateCustomFieldBody, options?: CallOptions): Promise<UpdateCustomFieldResult>;
+  update(
+    params: UpdateCustomFieldParams,
+    body: UpdateCustomFieldBody,
+    options?: CallOptions,
+  ): Promise<UpdateCustomFieldResult>;
   /**
    * Delete a custom field
    *
@@ -5578,7 +5683,11 @@ export interface CustomValues {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  create(params: CreateCustomValueParams, body: CreateCustomValueBody, options?: CallOptions): Promise<CreateCustomValueResult>;
+  create(
+    params: CreateCustomValueParams,
+    body: CreateCustomValueBody,
+    options?: CallOptions,
+  ): Promise<CreateCustomValueResult>;
   /**
    * Get a custom value
    *
@@ -5601,7 +5710,11 @@ export interface CustomValues {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  update(params: UpdateCustomValueParams, body: UpdateCustomValueBody, options?: CallOptions): Promise<UpdateCustomValueResult>;
+  update(
+    params: UpdateCustomValueParams,
+    body: UpdateCustomValueBody,
+    options?: CallOptions,
+  ): Promise<UpdateCustomValueResult>;
   /**
    * Delete a custom value
    *
@@ -5646,7 +5759,10 @@ export interface Forms {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iteratePages(params: ListFormsParams, options?: CallOptions): AsyncIterableIterator<Page<ListFormsItem, ListFormsResult>>;
+  iteratePages(
+    params: ListFormsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListFormsItem, ListFormsResult>>;
 }
 
 /** The `funnels` operations: `client.funnels`. */
@@ -5681,7 +5797,10 @@ export interface Funnels {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iteratePages(params: ListFunnelsParams, options?: CallOptions): AsyncIterableIterator<Page<ListFunnelsItem, ListFunnelsResult>>;
+  iteratePages(
+    params: ListFunnelsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListFunnelsItem, ListFunnelsResult>>;
 }
 
 /** The `invoices` operations: `client.invoices`. */
@@ -5706,7 +5825,10 @@ export interface Invoices {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterate(params: ListInvoicesParams, options?: CallOptions): AsyncIterableIterator<ListInvoicesItem>;
+  iterate(
+    params: ListInvoicesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListInvoicesItem>;
   /**
    * The pages of `listInvoices`, for `for await`: each with its items and the whole answer.
    *
@@ -5714,7 +5836,10 @@ export interface Invoices {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iteratePages(params: ListInvoicesParams, options?: CallOptions): AsyncIterableIterator<Page<ListInvoicesItem, ListInvoicesResult>>;
+  iteratePages(
+    params: ListInvoicesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListInvoicesItem, ListInvoicesResult>>;
   /**
    * Get one invoice
    *
@@ -5766,7 +5891,11 @@ export interface Links {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  update(params: UpdateLinkParams, body: UpdateLinkBody, options?: CallOptions): Promise<UpdateLinkResult>;
+  update(
+    params: UpdateLinkParams,
+    body: UpdateLinkBody,
+    options?: CallOptions,
+  ): Promise<UpdateLinkResult>;
   /**
    * Delete a trigger link
    *
@@ -5800,14 +5929,18 @@ export interface Locations {
    */
   search(params: SearchLocationsParams, options?: CallOptions): Promise<SearchLocationsResult>;
   /**
-   * The items of `searchLocations`, page after page, for `for await`. The next page is fetched while
+   * The items of `searchLocations`, page after page, for `for await`. The next page is fetched
+   * while
    * the current one is used; breaking out of the loop stops the walk.
    *
    * @param params The parameters of the first page.
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateSearch(params: SearchLocationsParams, options?: CallOptions): AsyncIterableIterator<SearchLocationsItem>;
+  iterateSearch(
+    params: SearchLocationsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<SearchLocationsItem>;
   /**
    * The pages of `searchLocations`, for `for await`: each with its items and the whole answer.
    *
@@ -5815,7 +5948,10 @@ export interface Locations {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateSearchPages(params: SearchLocationsParams, options?: CallOptions): AsyncIterableIterator<Page<SearchLocationsItem, SearchLocationsResult>>;
+  iterateSearchPages(
+    params: SearchLocationsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<SearchLocationsItem, SearchLocationsResult>>;
   /**
    * Create a location
    *
@@ -5856,7 +5992,11 @@ export interface Locations {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  update(params: UpdateLocationParams, body: UpdateLocationBody, options?: CallOptions): Promise<UpdateLocationResult>;
+  update(
+    params: UpdateLocationParams,
+    body: UpdateLocationBody,
+    options?: CallOptions,
+  ): Promise<UpdateLocationResult>;
   /**
    * Delete a location
    *
@@ -5895,7 +6035,10 @@ export interface Medias {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateFiles(params: ListMediaFilesParams, options?: CallOptions): AsyncIterableIterator<ListMediaFilesItem>;
+  iterateFiles(
+    params: ListMediaFilesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListMediaFilesItem>;
   /**
    * The pages of `listMediaFiles`, for `for await`: each with its items and the whole answer.
    *
@@ -5903,7 +6046,10 @@ export interface Medias {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateFilesPages(params: ListMediaFilesParams, options?: CallOptions): AsyncIterableIterator<Page<ListMediaFilesItem, ListMediaFilesResult>>;
+  iterateFilesPages(
+    params: ListMediaFilesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListMediaFilesItem, ListMediaFilesResult>>;
 }
 
 /** The `opportunities` operations: `client.opportunities`. */
@@ -5921,16 +6067,23 @@ export interface Opportunities {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  search(params: SearchOpportunitiesParams, options?: CallOptions): Promise<SearchOpportunitiesResult>;
+  search(
+    params: SearchOpportunitiesParams,
+    options?: CallOptions,
+  ): Promise<SearchOpportunitiesResult>;
   /**
-   * The items of `searchOpportunities`, page after page, for `for await`. The next page is fetched while
+   * The items of `searchOpportunities`, page after page, for `for await`. The next page is fetched
+   * while
    * the current one is used; breaking out of the loop stops the walk.
    *
    * @param params The parameters of the first page.
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateSearch(params: SearchOpportunitiesParams, options?: CallOptions): AsyncIterableIterator<SearchOpportunitiesItem>;
+  iterateSearch(
+    params: SearchOpportunitiesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<SearchOpportunitiesItem>;
   /**
    * The pages of `searchOpportunities`, for `for await`: each with its items and the whole answer.
    *
@@ -5938,7 +6091,10 @@ export interface Opportunities {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateSearchPages(params: SearchOpportunitiesParams, options?: CallOptions): AsyncIterableIterator<Page<SearchOpportunitiesItem, SearchOpportunitiesResult>>;
+  iterateSearchPages(
+    params: SearchOpportunitiesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<SearchOpportunitiesItem, SearchOpportunitiesResult>>;
   /**
    * List pipelines
    *
@@ -5987,7 +6143,11 @@ export interface Opportunities {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  update(params: UpdateOpportunityParams, body: UpdateOpportunityBody, options?: CallOptions): Promise<UpdateOpportunityResult>;
+  update(
+    params: UpdateOpportunityParams,
+    body: UpdateOpportunityBody,
+    options?: CallOptions,
+  ): Promise<UpdateOpportunityResult>;
   /**
    * Delete an opportunity
    *
@@ -6020,7 +6180,10 @@ export interface Payments {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateOrders(params: ListOrdersParams, options?: CallOptions): AsyncIterableIterator<ListOrdersItem>;
+  iterateOrders(
+    params: ListOrdersParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListOrdersItem>;
   /**
    * The pages of `listOrders`, for `for await`: each with its items and the whole answer.
    *
@@ -6028,7 +6191,10 @@ export interface Payments {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateOrdersPages(params: ListOrdersParams, options?: CallOptions): AsyncIterableIterator<Page<ListOrdersItem, ListOrdersResult>>;
+  iterateOrdersPages(
+    params: ListOrdersParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListOrdersItem, ListOrdersResult>>;
   /**
    * List the payment transactions of a location
    *
@@ -6038,16 +6204,23 @@ export interface Payments {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  listTransactions(params: ListTransactionsParams, options?: CallOptions): Promise<ListTransactionsResult>;
+  listTransactions(
+    params: ListTransactionsParams,
+    options?: CallOptions,
+  ): Promise<ListTransactionsResult>;
   /**
-   * The items of `listTransactions`, page after page, for `for await`. The next page is fetched while
+   * The items of `listTransactions`, page after page, for `for await`. The next page is fetched
+   * while
    * the current one is used; breaking out of the loop stops the walk.
    *
    * @param params The parameters of the first page.
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateTransactions(params: ListTransactionsParams, options?: CallOptions): AsyncIterableIterator<ListTransactionsItem>;
+  iterateTransactions(
+    params: ListTransactionsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListTransactionsItem>;
   /**
    * The pages of `listTransactions`, for `for await`: each with its items and the whole answer.
    *
@@ -6055,7 +6228,10 @@ export interface Payments {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateTransactionsPages(params: ListTransactionsParams, options?: CallOptions): AsyncIterableIterator<Page<ListTransactionsItem, ListTransactionsResult>>;
+  iterateTransactionsPages(
+    params: ListTransactionsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListTransactionsItem, ListTransactionsResult>>;
   /**
    * List the payment subscriptions of a location
    *
@@ -6065,16 +6241,23 @@ export interface Payments {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  listSubscriptions(params: ListSubscriptionsParams, options?: CallOptions): Promise<ListSubscriptionsResult>;
+  listSubscriptions(
+    params: ListSubscriptionsParams,
+    options?: CallOptions,
+  ): Promise<ListSubscriptionsResult>;
   /**
-   * The items of `listSubscriptions`, page after page, for `for await`. The next page is fetched while
+   * The items of `listSubscriptions`, page after page, for `for await`. The next page is fetched
+   * while
    * the current one is used; breaking out of the loop stops the walk.
    *
    * @param params The parameters of the first page.
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateSubscriptions(params: ListSubscriptionsParams, options?: CallOptions): AsyncIterableIterator<ListSubscriptionsItem>;
+  iterateSubscriptions(
+    params: ListSubscriptionsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListSubscriptionsItem>;
   /**
    * The pages of `listSubscriptions`, for `for await`: each with its items and the whole answer.
    *
@@ -6082,7 +6265,10 @@ export interface Payments {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateSubscriptionsPages(params: ListSubscriptionsParams, options?: CallOptions): AsyncIterableIterator<Page<ListSubscriptionsItem, ListSubscriptionsResult>>;
+  iterateSubscriptionsPages(
+    params: ListSubscriptionsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListSubscriptionsItem, ListSubscriptionsResult>>;
 }
 
 /** The `products` operations: `client.products`. */
@@ -6109,7 +6295,10 @@ export interface Products {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterate(params: ListProductsParams, options?: CallOptions): AsyncIterableIterator<ListProductsItem>;
+  iterate(
+    params: ListProductsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListProductsItem>;
   /**
    * The pages of `listProducts`, for `for await`: each with its items and the whole answer.
    *
@@ -6117,7 +6306,10 @@ export interface Products {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iteratePages(params: ListProductsParams, options?: CallOptions): AsyncIterableIterator<Page<ListProductsItem, ListProductsResult>>;
+  iteratePages(
+    params: ListProductsParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListProductsItem, ListProductsResult>>;
   /**
    * Create a product
    *
@@ -6187,7 +6379,10 @@ export interface SocialMedia {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  listAccounts(params: ListSocialAccountsParams, options?: CallOptions): Promise<ListSocialAccountsResult>;
+  listAccounts(
+    params: ListSocialAccountsParams,
+    options?: CallOptions,
+  ): Promise<ListSocialAccountsResult>;
   /**
    * List the social planner's post categories
    *
@@ -6200,16 +6395,23 @@ export interface SocialMedia {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  listCategories(params: ListSocialCategoriesParams, options?: CallOptions): Promise<ListSocialCategoriesResult>;
+  listCategories(
+    params: ListSocialCategoriesParams,
+    options?: CallOptions,
+  ): Promise<ListSocialCategoriesResult>;
   /**
-   * The items of `listSocialCategories`, page after page, for `for await`. The next page is fetched while
+   * The items of `listSocialCategories`, page after page, for `for await`. The next page is fetched
+   * while
    * the current one is used; breaking out of the loop stops the walk.
    *
    * @param params The parameters of the first page.
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateCategories(params: ListSocialCategoriesParams, options?: CallOptions): AsyncIterableIterator<ListSocialCategoriesItem>;
+  iterateCategories(
+    params: ListSocialCategoriesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<ListSocialCategoriesItem>;
   /**
    * The pages of `listSocialCategories`, for `for await`: each with its items and the whole answer.
    *
@@ -6217,7 +6419,10 @@ export interface SocialMedia {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iterateCategoriesPages(params: ListSocialCategoriesParams, options?: CallOptions): AsyncIterableIterator<Page<ListSocialCategoriesItem, ListSocialCategoriesResult>>;
+  iterateCategoriesPages(
+    params: ListSocialCategoriesParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListSocialCategoriesItem, ListSocialCategoriesResult>>;
 }
 
 /** The `surveys` operations: `client.surveys`. */
@@ -6250,7 +6455,10 @@ export interface Surveys {
    * @param options A signal that aborts the walk, a connection, a timeout per page.
    * @throws {HighLevelError} When a page fails.
    */
-  iteratePages(params: ListSurveysParams, options?: CallOptions): AsyncIterableIterator<Page<ListSurveysItem, ListSurveysResult>>;
+  iteratePages(
+    params: ListSurveysParams,
+    options?: CallOptions,
+  ): AsyncIterableIterator<Page<ListSurveysItem, ListSurveysResult>>;
 }
 
 /** The `tags` operations: `client.tags`. */
@@ -6279,7 +6487,11 @@ export interface Tags {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  create(params: CreateLocationTagParams, body: CreateLocationTagBody, options?: CallOptions): Promise<CreateLocationTagResult>;
+  create(
+    params: CreateLocationTagParams,
+    body: CreateLocationTagBody,
+    options?: CallOptions,
+  ): Promise<CreateLocationTagResult>;
   /**
    * Get a tag
    *
@@ -6300,7 +6512,11 @@ export interface Tags {
    * @returns The answer, with every field the service sent.
    * @throws {HighLevelError} A subclass per kind of failure.
    */
-  update(params: UpdateLocationTagParams, body: UpdateLocationTagBody, options?: CallOptions): Promise<UpdateLocationTagResult>;
+  update(
+    params: UpdateLocationTagParams,
+    body: UpdateLocationTagBody,
+    options?: CallOptions,
+  ): Promise<UpdateLocationTagResult>;
   /**
    * Delete a tag
    *

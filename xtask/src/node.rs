@@ -326,16 +326,37 @@ fn jsdoc(text: &str, depth: usize) -> String {
     }
     let pad = "  ".repeat(depth);
     let mut out = format!("{pad}/**\n");
+    let width = 100 - pad.len() - 3;
     for line in text.replace("*/", "*\\/").lines() {
         let line = line.trim_end();
         if line.is_empty() {
             let _ = writeln!(out, "{pad} *");
-        } else {
-            let _ = writeln!(out, "{pad} * {line}");
+        }
+        for part in wrap(line, width) {
+            let _ = writeln!(out, "{pad} * {part}");
         }
     }
     let _ = writeln!(out, "{pad} */");
     out
+}
+
+/// `line` cut at spaces into pieces of at most `width` characters (a longer word stays whole).
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ') {
+        if !current.is_empty() && current.len() + 1 + word.len() > width {
+            parts.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
 }
 
 fn text(value: &Value) -> String {
@@ -392,8 +413,8 @@ fn javascript(kinds: &[Kind], groups: &BTreeMap<&str, Vec<&Op>>) -> String {
     );
 
     out.push_str(
-        "/** A failed call: what kind of failure, the status, the service's messages, its \
-         trace id and the operation. */\n\
+        "/**\n * A failed call: what kind of failure, the status, the service's messages, its \
+         trace id\n * and the operation.\n */\n\
          class HighLevelError extends Error {\n\
          \x20 constructor(fields = {}) {\n\
          \x20   super(fields.message ?? '');\n\
@@ -405,11 +426,11 @@ fn javascript(kinds: &[Kind], groups: &BTreeMap<&str, Vec<&Op>>) -> String {
          \x20 }\n}\nHighLevelError.prototype.name = 'HighLevelError';\n\n",
     );
     for kind in kinds {
+        out.push_str(&jsdoc(&kind.doc, 0));
         let _ = writeln!(
             out,
-            "/** {} */\nclass {class} extends HighLevelError {{\n  static code = '{}';\n}}\n\
+            "class {class} extends HighLevelError {{\n  static code = '{}';\n}}\n\
              {class}.prototype.name = '{class}';\n",
-            kind.doc,
             kind.code,
             class = kind.class
         );
@@ -456,22 +477,19 @@ fn javascript(kinds: &[Kind], groups: &BTreeMap<&str, Vec<&Op>>) -> String {
         out.push_str("}\n\n");
     }
 
-    out.push_str(
-        "/** Puts a resource group on `client` for each tag of the description. */\n\
-         function attachResources(client) {\n",
-    );
+    out.push_str("/** The class of each resource group, by its name on the client. */\n");
+    out.push_str("const RESOURCES = {\n");
     for tag in groups.keys() {
-        let _ = writeln!(
-            out,
-            "  Object.defineProperty(client, '{}', {{ value: new {}(client), enumerable: true \
-             }});",
-            accessor(tag),
-            group_type(tag)
-        );
+        let _ = writeln!(out, "  {}: {},", accessor(tag), group_type(tag));
     }
     out.push_str(
-        "}\n\n/** Every operationId, by resource group and method. */\nconst OPERATIONS = {\n",
+        "};\n\n/** Puts a resource group on `client` for each tag of the description. */\n\
+         function attachResources(client) {\n\
+         \x20 for (const [name, Group] of Object.entries(RESOURCES)) {\n\
+         \x20   const group = { value: new Group(client), enumerable: true };\n\
+         \x20   Object.defineProperty(client, name, group);\n  }\n}\n\n",
     );
+    out.push_str("/** Every operationId, by resource group and method. */\nconst OPERATIONS = {\n");
     for (tag, ops) in groups {
         let _ = writeln!(out, "  {}: {{", accessor(tag));
         for op in ops {
@@ -527,17 +545,19 @@ fn declarations(
 
     // Errors.
     out.push_str("/** The code of each kind of failure, the same in every language. */\n");
-    let codes: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.code)).collect();
-    let _ = writeln!(out, "export type ErrorCode = {};\n", codes.join(" | "));
+    let codes: Vec<String> = kinds.iter().map(|k| format!("  | '{}'", k.code)).collect();
+    let _ = writeln!(out, "export type ErrorCode =\n{};\n", codes.join("\n"));
     out.push_str(
         "/** What a `HighLevelError` is made from. */\nexport interface ErrorFields {\n\
          \x20 message?: string;\n  code?: ErrorCode | null;\n  status?: number | null;\n\
-         \x20 messages?: string[];\n  traceId?: string | null;\n  operation?: string | null;\n}\n\n",
+         \x20 messages?: string[];\n  traceId?: string | null;\n\
+         \x20 operation?: string | null;\n}\n\n",
     );
     out.push_str(
         "/**\n * A failed call. Every failure is an instance of this class and of the subclass \
          of\n * its kind (`NotFoundError`, `ValidationError`, ...), so `instanceof` tells \
          them apart.\n */\nexport declare class HighLevelError extends Error {\n\
+         \x20 /** An error made from its fields; a subclass's code wins over `fields.code`. */\n\
          \x20 constructor(fields?: ErrorFields);\n\
          \x20 /** The kind of failure as a stable snake_case code (`not_found`). */\n\
          \x20 readonly code: ErrorCode;\n\
@@ -698,12 +718,8 @@ fn method_declarations(out: &mut String, op: &Op) {
          @throws {{HighLevelError}} A subclass per kind of failure."
     );
     out.push_str(&jsdoc(&doc, 1));
-    let _ = writeln!(
-        out,
-        "  {}({}): Promise<{base}Result>;",
-        op.method_name,
-        args.join(", ")
-    );
+    let result = format!("Promise<{base}Result>");
+    out.push_str(&signature(&op.method_name, &args, &result));
 
     if op.item.is_some() {
         let (items, pages) = iterator_names(&op.method_name);
@@ -721,10 +737,9 @@ fn method_declarations(out: &mut String, op: &Op) {
             op.id
         );
         out.push_str(&jsdoc(&doc, 1));
-        let _ = writeln!(
-            out,
-            "  {items}({params}, options?: CallOptions): AsyncIterableIterator<{base}Item>;"
-        );
+        let args = [params.clone(), "options?: CallOptions".to_owned()];
+        let result = format!("AsyncIterableIterator<{base}Item>");
+        out.push_str(&signature(&items, &args, &result));
         let doc = format!(
             "The pages of `{}`, for `for await`: each with its items and the whole answer.\n\n\
              @param params The parameters of the first page.\n\
@@ -733,12 +748,24 @@ fn method_declarations(out: &mut String, op: &Op) {
             op.id
         );
         out.push_str(&jsdoc(&doc, 1));
-        let _ = writeln!(
-            out,
-            "  {pages}({params}, options?: CallOptions): \
-             AsyncIterableIterator<Page<{base}Item, {base}Result>>;"
-        );
+        let args = [params, "options?: CallOptions".to_owned()];
+        let result = format!("AsyncIterableIterator<Page<{base}Item, {base}Result>>");
+        out.push_str(&signature(&pages, &args, &result));
     }
+}
+
+/// A method declaration on one line, or with an argument per line when that is too long.
+fn signature(name: &str, args: &[String], result: &str) -> String {
+    let line = format!("  {name}({}): {result};\n", args.join(", "));
+    if line.len() <= 101 {
+        return line;
+    }
+    let mut out = format!("  {name}(\n");
+    for arg in args {
+        let _ = writeln!(out, "    {arg},");
+    }
+    let _ = writeln!(out, "  ): {result};");
+    out
 }
 
 /// `cargo xtask node-test`: builds the addon into the workspace's target folder, puts it

@@ -13,9 +13,10 @@ if (!url) {
 }
 
 // The child loads the package and makes one call; it reports its own timings.
+const entry = JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)));
 const child = `
 const t0 = performance.now();
-const { Client } = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))});
+const { Client } = require(${entry});
 const loaded = performance.now();
 const client = new Client({ apiKey: 'sandbox-key', baseUrl: process.argv[1] + '/highlevel-pit',
   connection: 'conn-location-1' });

@@ -70,7 +70,10 @@ test('unauthorized: the key is wrong', async () => {
 test('wrong_token_type and forbidden_location: the connection does not fit', async () => {
   const c = client(box);
   await failsWith(
-    c.locations.create({ companyId: 'demo-company', name: 'No' }, { connection: 'conn-location-1' }),
+    c.locations.create(
+      { companyId: 'demo-company', name: 'No' },
+      { connection: 'conn-location-1' },
+    ),
     highlevel.WrongTokenTypeError,
     'wrong_token_type',
     401,

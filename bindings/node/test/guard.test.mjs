@@ -51,7 +51,7 @@ test('the callback sees the write: operation, method, targets and body', async (
   assert.equal(await sent('updateContact'), 1);
 });
 
-test('a Promise that resolves later decides, and the event loop keeps running meanwhile', async () => {
+test('a Promise that resolves later decides, while the event loop runs on', async () => {
   let ticks = 0;
   const timer = setInterval(() => ticks++, 5);
   try {

@@ -187,7 +187,10 @@ const STEPS = [
   [
     'updateOpportunity',
     (c, v) =>
-      c.opportunities.update({ opportunityId: v.newOpportunity }, { pipelineId: v.pipeline, status: 'won' }),
+      c.opportunities.update(
+        { opportunityId: v.newOpportunity },
+        { pipelineId: v.pipeline, status: 'won' },
+      ),
   ],
   ['deleteOpportunity', (c, v) => c.opportunities.delete({ opportunityId: v.newOpportunity })],
   ['getCalendar', (c, v) => c.calendars.get({ calendarId: v.calendar })],
@@ -225,9 +228,16 @@ const STEPS = [
   ['getCustomField', (c, v) => c.customFields.get({ locationId: LOC, customFieldId: v.field })],
   [
     'updateCustomField',
-    (c, v) => c.customFields.update({ locationId: LOC, customFieldId: v.field }, { name: 'Walk Field 2' }),
+    (c, v) =>
+      c.customFields.update(
+        { locationId: LOC, customFieldId: v.field },
+        { name: 'Walk Field 2' },
+      ),
   ],
-  ['deleteCustomField', (c, v) => c.customFields.delete({ locationId: LOC, customFieldId: v.field })],
+  [
+    'deleteCustomField',
+    (c, v) => c.customFields.delete({ locationId: LOC, customFieldId: v.field }),
+  ],
   [
     'createCustomValue',
     (c) => c.customValues.create({ locationId: LOC }, { name: 'Walk Value', value: 'x' }),
@@ -237,9 +247,15 @@ const STEPS = [
   [
     'updateCustomValue',
     (c, v) =>
-      c.customValues.update({ locationId: LOC, customValueId: v.value }, { name: 'Walk Value', value: 'y' }),
+      c.customValues.update(
+        { locationId: LOC, customValueId: v.value },
+        { name: 'Walk Value', value: 'y' },
+      ),
   ],
-  ['deleteCustomValue', (c, v) => c.customValues.delete({ locationId: LOC, customValueId: v.value })],
+  [
+    'deleteCustomValue',
+    (c, v) => c.customValues.delete({ locationId: LOC, customValueId: v.value }),
+  ],
   [
     'createBusiness',
     (c) => c.businesses.create({ locationId: LOC, name: 'Walk Biz' }),

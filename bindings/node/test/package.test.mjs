@@ -82,7 +82,8 @@ const same = JSON.stringify(names) === JSON.stringify(Object.keys(cjs).sort());
 const sandbox = await startSandbox();
 const client = new Client(sandbox.clientOptions());
 let n = 0;
-for await (const page of client.contacts.iteratePages({ locationId: 'demo-location-1', limit: 100 })) {
+const params = { locationId: 'demo-location-1', limit: 100 };
+for await (const page of client.contacts.iteratePages(params)) {
   n += page.items.length;
 }
 console.log(JSON.stringify({ n, same, errors: names.filter((k) => k.endsWith('Error')).length }));

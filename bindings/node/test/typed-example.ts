@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   // @ts-expect-error: there is no such resource group.
   client.nonsense;
 
-  console.log(`typed example: ${count} contacts, first ${name}, made ${madeId}, asked ${asked.length}`);
+  console.log(
+    `typed example: ${count} contacts, first ${name}, made ${madeId}, asked ${asked.length}`,
+  );
   await sandbox.stop();
 }
 

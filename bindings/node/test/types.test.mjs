@@ -20,11 +20,12 @@ test('every public method of the declarations has JSDoc', async () => {
   const { readFile } = await import('node:fs/promises');
   const text = await readFile(new URL('../index.d.ts', import.meta.url), 'utf8');
   const lines = text.split('\n');
+  // A method starts a line, indented once, with its name and an opening parenthesis.
   const methods = lines
     .map((line, index) => [line, index])
-    .filter(([line]) => /^ {2}\w+\(.*\): (Promise|AsyncIterableIterator)</.test(line));
+    .filter(([line]) => /^ {2}\w+\(/.test(line));
   assert.ok(methods.length >= 85 + 16 * 2, `${methods.length} methods`);
   for (const [line, index] of methods) {
-    assert.equal(lines[index - 1].trim(), '*/', `no JSDoc above: ${line.trim()}`);
+    assert.ok(lines[index - 1].trim().endsWith('*/'), `no JSDoc above: ${line.trim()}`);
   }
 });
