@@ -17,7 +17,7 @@ const PYTHON_TOOLS: [&str; 2] = ["openapi-spec-validator==0.9.0", "schemathesis=
 
 type Check = fn(&Path) -> anyhow::Result<()>;
 
-const CHECKS: [(&str, Check); 7] = [
+const CHECKS: [(&str, Check); 8] = [
     ("formatting (cargo fmt --check)", fmt),
     (
         "generated code is current (cargo xtask codegen --check)",
@@ -34,6 +34,7 @@ const CHECKS: [(&str, Check); 7] = [
         "the Python package (ruff, pytest, mypy, stubtest)",
         crate::python_test::run,
     ),
+    ("the Node package (node --test)", crate::node::test),
 ];
 
 /// Runs every check, even after one fails, so one run shows every problem.

@@ -8,6 +8,7 @@
 //! - `crates/highlevel/src/generated/calls.rs`, a `call` for every builder;
 //! - `crates/highlevel/src/generated/resources.rs`, the operations grouped by resource;
 //! - the Python package's resource groups, stubs and types (see [`crate::python`]).
+//! - the Node package's generated files (see [`crate::node`]).
 
 use std::fs;
 use std::io::Write;
@@ -100,6 +101,8 @@ fn generate(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
     ));
 
     outputs.extend(crate::python::generate(root, &doc)?);
+
+    outputs.extend(crate::node::outputs(root, &doc)?);
     Ok(outputs)
 }
 

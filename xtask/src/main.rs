@@ -5,6 +5,7 @@
 //!   fail with a diff when something generated is stale.
 //! - `ci`: every check and test of the project; the README's test command.
 //! - `python-test`: the Python package's checks alone (one of `ci`'s).
+//! - `node-test`: builds the Node addon and runs the Node package's tests.
 
 #![allow(
     clippy::print_stdout,
@@ -15,6 +16,7 @@ mod bundle;
 mod ci;
 mod cli;
 mod codegen;
+mod node;
 mod operations;
 mod python;
 mod python_test;
@@ -22,7 +24,7 @@ mod python_test;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci | python-test>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci | python-test | node-test>";
 
 fn main() -> ExitCode {
     match run() {
@@ -44,6 +46,7 @@ fn run() -> anyhow::Result<()> {
         ["codegen", "--check"] => codegen::run(&root, true),
         ["ci"] => ci::run(&root),
         ["python-test"] => python_test::run(&root),
+        ["node-test"] => node::test(&root),
         _ => anyhow::bail!("{USAGE}"),
     }
 }
