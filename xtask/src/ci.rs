@@ -17,7 +17,7 @@ const PYTHON_TOOLS: [&str; 2] = ["openapi-spec-validator==0.9.0", "schemathesis=
 
 type Check = fn(&Path) -> anyhow::Result<()>;
 
-const CHECKS: [(&str, Check); 6] = [
+const CHECKS: [(&str, Check); 7] = [
     ("formatting (cargo fmt --check)", fmt),
     (
         "generated code is current (cargo xtask codegen --check)",
@@ -30,6 +30,10 @@ const CHECKS: [(&str, Check); 6] = [
     ("lints (cargo clippy -D warnings)", clippy),
     ("tests (cargo test)", test),
     ("the sandbox under schemathesis", schemathesis),
+    (
+        "Kotlin and Swift bindings (cargo xtask uniffi-test)",
+        crate::uniffi_test::run,
+    ),
 ];
 
 /// Runs every check, even after one fails, so one run shows every problem.

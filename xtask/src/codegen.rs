@@ -6,7 +6,8 @@
 //! - `crates/highlevel/src/generated/{proxy,maton}.rs`, a progenitor client per server;
 //! - `crates/highlevel/src/generated/operations.rs`, the table of per-operation facts;
 //! - `crates/highlevel/src/generated/calls.rs`, a `call` for every builder;
-//! - `crates/highlevel/src/generated/resources.rs`, the operations grouped by resource.
+//! - `crates/highlevel/src/generated/resources.rs`, the operations grouped by resource;
+//! - `bindings/uniffi/src/generated.rs`, the resource groups and records of Kotlin and Swift.
 
 use std::fs;
 use std::io::Write;
@@ -91,6 +92,12 @@ fn generate(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let table = operations::table(&doc)?;
     let about = "The facts the core needs about each operation at run time.";
     outputs.push((out.join("operations.rs"), rust_file(table, about)?));
+
+    let about = "The Kotlin and Swift surface: resource groups, their operations, and records.";
+    outputs.push((
+        root.join("bindings/uniffi/src/generated.rs"),
+        rust_file(crate::uniffi::generate(&doc)?, about)?,
+    ));
     Ok(outputs)
 }
 
@@ -232,7 +239,7 @@ fn resources(doc: &Value) -> anyhow::Result<TokenStream> {
 }
 
 /// An operation's name within its resource group: its words, less the group's own nouns.
-fn short_name(tag: &str, id: &str) -> String {
+pub(crate) fn short_name(tag: &str, id: &str) -> String {
     let mut nouns: Vec<String> = tag.split('-').map(str::to_owned).collect();
     let singular: Vec<String> = nouns
         .iter()
@@ -370,7 +377,7 @@ fn optional_extra(text: &str) -> anyhow::Result<String> {
 }
 
 /// Formats `tokens` as a Rust file with a header naming the command that wrote it.
-fn rust_file(tokens: TokenStream, about: &str) -> anyhow::Result<String> {
+pub(crate) fn rust_file(tokens: TokenStream, about: &str) -> anyhow::Result<String> {
     let file: syn::File =
         syn::parse2(doc_per_line(tokens)).context("generated code does not parse")?;
     let body = prettyplease::unparse(&file);

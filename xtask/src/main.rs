@@ -4,6 +4,7 @@
 //! - `codegen [--check]`: regenerate everything made from the description in `openapi/`, or
 //!   fail with a diff when something generated is stale.
 //! - `ci`: every check and test of the project; the README's test command.
+//! - `uniffi-test`: build the Kotlin and Swift bindings, run the Kotlin tests, check the Swift.
 
 #![allow(
     clippy::print_stdout,
@@ -14,11 +15,13 @@ mod bundle;
 mod ci;
 mod codegen;
 mod operations;
+mod uniffi;
+mod uniffi_test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci | uniffi-test>";
 
 fn main() -> ExitCode {
     match run() {
@@ -39,6 +42,7 @@ fn run() -> anyhow::Result<()> {
         ["codegen"] => codegen::run(&root, false),
         ["codegen", "--check"] => codegen::run(&root, true),
         ["ci"] => ci::run(&root),
+        ["uniffi-test"] => uniffi_test::run(&root),
         _ => anyhow::bail!("{USAGE}"),
     }
 }
