@@ -44,24 +44,25 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
     kotlin(root, &work, &kotlin_out, &library)
 }
 
-/// Builds the library and uniffi-bindgen in one go (one feature set, so nothing is built
-/// twice), and answers the library's path.
+/// Builds the library, as the workspace build does (so after `cargo test` there is nothing
+/// left to build), and uniffi's generator from its own package; answers the library's path.
 fn build(root: &Path) -> anyhow::Result<PathBuf> {
     cargo(
         root,
-        &[
-            "build",
-            "--locked",
-            "-p",
-            "highlevel-uniffi",
-            "--features",
-            "bindgen",
-            "--lib",
-            "--bin",
-            "uniffi-bindgen",
-        ],
+        &["build", "--locked", "-p", "highlevel-uniffi", "--lib"],
     )?;
-    let library = target_dir(root).join("debug/libhighlevel_uniffi.so");
+    let target = target_dir(root);
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    spawn(
+        Command::new(cargo)
+            .args(["build", "--locked", "--manifest-path"])
+            .arg(root.join("bindings/uniffi/bindgen/Cargo.toml"))
+            // The workspace's target folder, so that what both build is built once.
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(root),
+    )?;
+
+    let library = target.join("debug/libhighlevel_uniffi.so");
     ensure!(library.exists(), "the build made no {}", library.display());
     Ok(library)
 }
@@ -321,7 +322,7 @@ fn venv(work: &Path) -> anyhow::Result<PathBuf> {
 /// Where cargo puts its output: `CARGO_TARGET_DIR`, or `target/`.
 fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
+        .map(|dir| root.join(dir))
         .unwrap_or_else(|| root.join("target"))
 }
 
