@@ -133,7 +133,7 @@ pub(crate) fn generate(doc: &Value) -> anyhow::Result<TokenStream> {
             );
             methods.push(method(schemas, short, id, item, op, &mut needed)?);
         }
-        let about = format!("The `{tag}` operations.");
+        let about = format!(" The `{tag}` operations.");
         let accessor = ident(&tag.to_snake_case());
         objects.push(quote! {
             #[doc = #about]
@@ -268,7 +268,7 @@ fn method(
             #(#puts.map_err(|e| crate::error::HighLevelError::invalid(Some(#id), e))?;)*
         }
     };
-    let docs = doc_lines(op, id);
+    let docs = doc_text(&doc_lines(op, id).join("\n"));
     let method = ident(short);
     let attribute = if defaults.is_empty() {
         quote!()
@@ -290,7 +290,7 @@ fn method(
 
     if op.get("x-highlevel-pagination").is_some() {
         let pages = ident(&format!("{short}_pages"));
-        let about = format!("The pages of `{id}`, from the first one these parameters give.");
+        let about = format!(" The pages of `{id}`, from the first one these parameters give.");
         tokens.extend(quote! {
             #[doc = #about]
             #attribute
@@ -326,6 +326,19 @@ fn doc_lines(op: &Value, id: &str) -> Vec<String> {
         lines.extend(text.trim_end().lines().map(str::to_owned));
     }
     lines
+}
+
+/// Doc attribute texts for `text`, one per line, each after a space as `/// ` writes them.
+fn doc_text(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
 }
 
 /// How `schema` is typed; `$ref`s to object schemas become records.
@@ -448,7 +461,7 @@ fn record(schemas: &serde_json::Map<String, Value>, name: &str) -> anyhow::Resul
             .as_str()
             .map(|d| d.trim_end().to_owned())
             .unwrap_or_else(|| format!("`{wire}`."));
-        let docs: Vec<&str> = about.lines().collect();
+        let docs = doc_text(&about);
         fields.push(quote! {
             #(#[doc = #docs])*
             #[uniffi(default = None)]
@@ -470,7 +483,7 @@ fn record(schemas: &serde_json::Map<String, Value>, name: &str) -> anyhow::Resul
         .as_str()
         .map(|d| d.trim_end().to_owned())
         .unwrap_or_else(|| format!("The `{name}` schema."));
-    let docs: Vec<&str> = about.lines().collect();
+    let docs = doc_text(&about);
     Ok(quote! {
         #(#[doc = #docs])*
         #[derive(Debug, Clone, PartialEq, uniffi::Record)]

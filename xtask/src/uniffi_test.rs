@@ -33,15 +33,42 @@ const SWIFT_TOOLS: [&str; 2] = ["tree-sitter==0.26.1", "tree-sitter-swift==0.7.4
 /// Runs everything; see the module documentation.
 pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
     let work = root.join("target/uniffi");
-    let library = build(root)?;
+
+    // The tools are fetched while cargo builds: both mostly wait, on the network and on
+    // the compiler.
+    let (library, tools) = std::thread::scope(|scope| {
+        let tools = scope.spawn(|| tools(&work));
+        let library = build(root);
+        let tools = tools
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("fetching the tools panicked")));
+        (library, tools)
+    });
+    let (library, tools) = (library?, tools?);
+
     let kotlin_out = work.join("kotlin-gen");
     bindgen(root, &library, "kotlin", &kotlin_out)?;
     let swift_out = work.join("swift-gen");
     bindgen(root, &library, "swift", &swift_out)?;
 
     swift_package(root, &swift_out)?;
-    check_swift(root, &work)?;
-    kotlin(root, &work, &kotlin_out, &library)
+    check_swift(root, &work, &tools.python)?;
+    kotlin(root, &work, &tools, &kotlin_out, &library)
+}
+
+/// What the step installs under `target/uniffi/tools` and `target/uniffi/venv`.
+struct Tools {
+    kotlin: PathBuf,
+    jna: PathBuf,
+    python: PathBuf,
+}
+
+fn tools(work: &Path) -> anyhow::Result<Tools> {
+    Ok(Tools {
+        kotlin: kotlin_compiler(work)?,
+        jna: jna(work)?,
+        python: venv(work)?,
+    })
 }
 
 /// Builds the library, as the workspace build does (so after `cargo test` there is nothing
@@ -100,8 +127,7 @@ fn swift_package(root: &Path, generated: &Path) -> anyhow::Result<()> {
 
 /// Parses the package's Swift with tree-sitter-swift, checks that every operation is a
 /// method of its group's class, and compiles the C header's syntax with gcc.
-fn check_swift(root: &Path, work: &Path) -> anyhow::Result<()> {
-    let python = venv(work)?;
+fn check_swift(root: &Path, work: &Path, python: &Path) -> anyhow::Result<()> {
     let doc = bundle::load(&root.join("openapi"))?;
     let mut expected = Vec::new();
     for (_, _, op) in bundle::operations(&doc) {
@@ -137,9 +163,14 @@ fn check_swift(root: &Path, work: &Path) -> anyhow::Result<()> {
 
 /// Builds the JVM library (`target/uniffi/highlevel.jar`) from the generated and
 /// hand-written Kotlin, then the tests against it, and runs them.
-fn kotlin(root: &Path, work: &Path, generated: &Path, library: &Path) -> anyhow::Result<()> {
-    let kotlin = kotlin_compiler(work)?;
-    let jna = jna(work)?;
+fn kotlin(
+    root: &Path,
+    work: &Path,
+    tools: &Tools,
+    generated: &Path,
+    library: &Path,
+) -> anyhow::Result<()> {
+    let (kotlin, jna) = (&tools.kotlin, &tools.jna);
     let coroutines = kotlin.join("lib/kotlinx-coroutines-core-jvm.jar");
     let stdlib = kotlin.join("lib/kotlin-stdlib.jar");
     let kotlinc = kotlin.join("bin/kotlinc-jvm");
@@ -152,7 +183,7 @@ fn kotlin(root: &Path, work: &Path, generated: &Path, library: &Path) -> anyhow:
     unless_built(&jar, &sources, || {
         spawn(
             Command::new(&kotlinc)
-                .args(["-nowarn", "-cp", &classpath(&[&jna, &coroutines])?])
+                .args(["-nowarn", "-cp", &classpath(&[jna, &coroutines])?])
                 .args(&sources)
                 .arg("-d")
                 .arg(&jar),
@@ -164,7 +195,7 @@ fn kotlin(root: &Path, work: &Path, generated: &Path, library: &Path) -> anyhow:
     unless_built(&tests, &test_sources, || {
         spawn(
             Command::new(&kotlinc)
-                .args(["-Werror", "-cp", &classpath(&[&jar, &jna, &coroutines])?])
+                .args(["-Werror", "-cp", &classpath(&[&jar, jna, &coroutines])?])
                 .args(&test_sources)
                 .arg("-d")
                 .arg(&tests),
@@ -177,7 +208,7 @@ fn kotlin(root: &Path, work: &Path, generated: &Path, library: &Path) -> anyhow:
             .arg(format!("-Djna.library.path={}", folder.display()))
             .args([
                 "-cp",
-                &classpath(&[&tests, &jar, &stdlib, &jna, &coroutines])?,
+                &classpath(&[&tests, &jar, &stdlib, jna, &coroutines])?,
             ])
             .arg("highlevel.test.MainKt")
             .arg(root.join("tests/scenarios"))

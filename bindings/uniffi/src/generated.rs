@@ -7,157 +7,157 @@ use crate::client::Client;
 use crate::json::ToJson as _;
 #[uniffi::export]
 impl Client {
-    ///The `businesses` operations.
+    /// The `businesses` operations.
     pub fn businesses(&self) -> ::std::sync::Arc<Businesses> {
         ::std::sync::Arc::new(Businesses {
             client: self.inner.clone(),
         })
     }
-    ///The `calendars` operations.
+    /// The `calendars` operations.
     pub fn calendars(&self) -> ::std::sync::Arc<Calendars> {
         ::std::sync::Arc::new(Calendars {
             client: self.inner.clone(),
         })
     }
-    ///The `campaigns` operations.
+    /// The `campaigns` operations.
     pub fn campaigns(&self) -> ::std::sync::Arc<Campaigns> {
         ::std::sync::Arc::new(Campaigns {
             client: self.inner.clone(),
         })
     }
-    ///The `connections` operations.
+    /// The `connections` operations.
     pub fn connections(&self) -> ::std::sync::Arc<Connections> {
         ::std::sync::Arc::new(Connections {
             client: self.inner.clone(),
         })
     }
-    ///The `contacts` operations.
+    /// The `contacts` operations.
     pub fn contacts(&self) -> ::std::sync::Arc<Contacts> {
         ::std::sync::Arc::new(Contacts {
             client: self.inner.clone(),
         })
     }
-    ///The `conversations` operations.
+    /// The `conversations` operations.
     pub fn conversations(&self) -> ::std::sync::Arc<Conversations> {
         ::std::sync::Arc::new(Conversations {
             client: self.inner.clone(),
         })
     }
-    ///The `custom-fields` operations.
+    /// The `custom-fields` operations.
     pub fn custom_fields(&self) -> ::std::sync::Arc<CustomFields> {
         ::std::sync::Arc::new(CustomFields {
             client: self.inner.clone(),
         })
     }
-    ///The `custom-values` operations.
+    /// The `custom-values` operations.
     pub fn custom_values(&self) -> ::std::sync::Arc<CustomValues> {
         ::std::sync::Arc::new(CustomValues {
             client: self.inner.clone(),
         })
     }
-    ///The `forms` operations.
+    /// The `forms` operations.
     pub fn forms(&self) -> ::std::sync::Arc<Forms> {
         ::std::sync::Arc::new(Forms {
             client: self.inner.clone(),
         })
     }
-    ///The `funnels` operations.
+    /// The `funnels` operations.
     pub fn funnels(&self) -> ::std::sync::Arc<Funnels> {
         ::std::sync::Arc::new(Funnels {
             client: self.inner.clone(),
         })
     }
-    ///The `invoices` operations.
+    /// The `invoices` operations.
     pub fn invoices(&self) -> ::std::sync::Arc<Invoices> {
         ::std::sync::Arc::new(Invoices {
             client: self.inner.clone(),
         })
     }
-    ///The `links` operations.
+    /// The `links` operations.
     pub fn links(&self) -> ::std::sync::Arc<Links> {
         ::std::sync::Arc::new(Links {
             client: self.inner.clone(),
         })
     }
-    ///The `locations` operations.
+    /// The `locations` operations.
     pub fn locations(&self) -> ::std::sync::Arc<Locations> {
         ::std::sync::Arc::new(Locations {
             client: self.inner.clone(),
         })
     }
-    ///The `medias` operations.
+    /// The `medias` operations.
     pub fn medias(&self) -> ::std::sync::Arc<Medias> {
         ::std::sync::Arc::new(Medias {
             client: self.inner.clone(),
         })
     }
-    ///The `opportunities` operations.
+    /// The `opportunities` operations.
     pub fn opportunities(&self) -> ::std::sync::Arc<Opportunities> {
         ::std::sync::Arc::new(Opportunities {
             client: self.inner.clone(),
         })
     }
-    ///The `payments` operations.
+    /// The `payments` operations.
     pub fn payments(&self) -> ::std::sync::Arc<Payments> {
         ::std::sync::Arc::new(Payments {
             client: self.inner.clone(),
         })
     }
-    ///The `products` operations.
+    /// The `products` operations.
     pub fn products(&self) -> ::std::sync::Arc<Products> {
         ::std::sync::Arc::new(Products {
             client: self.inner.clone(),
         })
     }
-    ///The `snapshots` operations.
+    /// The `snapshots` operations.
     pub fn snapshots(&self) -> ::std::sync::Arc<Snapshots> {
         ::std::sync::Arc::new(Snapshots {
             client: self.inner.clone(),
         })
     }
-    ///The `social-media` operations.
+    /// The `social-media` operations.
     pub fn social_media(&self) -> ::std::sync::Arc<SocialMedia> {
         ::std::sync::Arc::new(SocialMedia {
             client: self.inner.clone(),
         })
     }
-    ///The `surveys` operations.
+    /// The `surveys` operations.
     pub fn surveys(&self) -> ::std::sync::Arc<Surveys> {
         ::std::sync::Arc::new(Surveys {
             client: self.inner.clone(),
         })
     }
-    ///The `tags` operations.
+    /// The `tags` operations.
     pub fn tags(&self) -> ::std::sync::Arc<Tags> {
         ::std::sync::Arc::new(Tags {
             client: self.inner.clone(),
         })
     }
-    ///The `users` operations.
+    /// The `users` operations.
     pub fn users(&self) -> ::std::sync::Arc<Users> {
         ::std::sync::Arc::new(Users {
             client: self.inner.clone(),
         })
     }
-    ///The `workflows` operations.
+    /// The `workflows` operations.
     pub fn workflows(&self) -> ::std::sync::Arc<Workflows> {
         ::std::sync::Arc::new(Workflows {
             client: self.inner.clone(),
         })
     }
 }
-///The `businesses` operations.
+/// The `businesses` operations.
 #[derive(uniffi::Object)]
 pub struct Businesses {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Businesses {
-    ///`listBusinesses`: List businesses.
+    /// `listBusinesses`: List businesses.
     ///
-    ///Lists the businesses of a location, `limit` at a time after skipping `skip`. The
-    ///answer carries no total. Maton's example shows a `success` flag beside the list,
-    ///which HighLevel's official description omits.
+    /// Lists the businesses of a location, `limit` at a time after skipping `skip`. The
+    /// answer carries no total. Maton's example shows a `success` flag beside the list,
+    /// which HighLevel's official description omits.
     #[uniffi::method(default(limit = None, skip = None))]
     pub async fn list(
         &self,
@@ -176,7 +176,7 @@ impl Businesses {
         let (_, answer) = crate::client::call(&self.client, "listBusinesses", params, body).await?;
         crate::json::answer::<BusinessList>("listBusinesses", &answer)
     }
-    ///The pages of `listBusinesses`, from the first one these parameters give.
+    /// The pages of `listBusinesses`, from the first one these parameters give.
     #[uniffi::method(default(limit = None, skip = None))]
     pub fn list_pages(
         &self,
@@ -194,10 +194,10 @@ impl Businesses {
             .map_err(|e| crate::error::HighLevelError::invalid(Some("listBusinesses"), e))?;
         crate::pages::Pages::start(&self.client, "listBusinesses", params)
     }
-    ///`createBusiness`: Create a business.
+    /// `createBusiness`: Create a business.
     ///
-    ///Creates a business in a location. The answer holds it under `buiseness`, HighLevel's
-    ///spelling. HighLevel's official description documents the success as 201.
+    /// Creates a business in a location. The answer holds it under `buiseness`, HighLevel's
+    /// spelling. HighLevel's official description documents the success as 201.
     pub async fn create(
         &self,
         body: CreateBusinessRequest,
@@ -209,7 +209,7 @@ impl Businesses {
         let (_, answer) = crate::client::call(&self.client, "createBusiness", params, body).await?;
         crate::json::answer::<BusinessSaved>("createBusiness", &answer)
     }
-    ///`getBusiness`: Get a business.
+    /// `getBusiness`: Get a business.
     pub async fn get(
         &self,
         business_id: String,
@@ -221,10 +221,10 @@ impl Businesses {
         let (_, answer) = crate::client::call(&self.client, "getBusiness", params, body).await?;
         crate::json::answer::<BusinessEnvelope>("getBusiness", &answer)
     }
-    ///`updateBusiness`: Update a business.
+    /// `updateBusiness`: Update a business.
     ///
-    ///Changes the fields sent; nothing is required. The answer holds the business under
-    ///`buiseness`, HighLevel's spelling.
+    /// Changes the fields sent; nothing is required. The answer holds the business under
+    /// `buiseness`, HighLevel's spelling.
     pub async fn update(
         &self,
         business_id: String,
@@ -239,9 +239,9 @@ impl Businesses {
         let (_, answer) = crate::client::call(&self.client, "updateBusiness", params, body).await?;
         crate::json::answer::<BusinessSaved>("updateBusiness", &answer)
     }
-    ///`deleteBusiness`: Delete a business.
+    /// `deleteBusiness`: Delete a business.
     ///
-    ///Deletes the business. The answer is `{success}`, not `{succeded}`.
+    /// Deletes the business. The answer is `{success}`, not `{succeded}`.
     pub async fn delete(
         &self,
         business_id: String,
@@ -254,16 +254,16 @@ impl Businesses {
         crate::json::answer::<Success>("deleteBusiness", &answer)
     }
 }
-///The `calendars` operations.
+/// The `calendars` operations.
 #[derive(uniffi::Object)]
 pub struct Calendars {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Calendars {
-    ///`listCalendars`: List calendars.
+    /// `listCalendars`: List calendars.
     ///
-    ///Lists every calendar of a location, optionally only those of one group.
+    /// Lists every calendar of a location, optionally only those of one group.
     #[uniffi::method(default(group_id = None, show_drafted = None))]
     pub async fn list(
         &self,
@@ -282,10 +282,10 @@ impl Calendars {
         let (_, answer) = crate::client::call(&self.client, "listCalendars", params, body).await?;
         crate::json::answer::<CalendarList>("listCalendars", &answer)
     }
-    ///`createCalendar`: Create a calendar.
+    /// `createCalendar`: Create a calendar.
     ///
-    ///Creates a calendar in a location. HighLevel's official description documents the
-    ///success as 200 rather than 201. A personal calendar takes exactly one team member.
+    /// Creates a calendar in a location. HighLevel's official description documents the
+    /// success as 200 rather than 201. A personal calendar takes exactly one team member.
     pub async fn create(
         &self,
         body: CreateCalendarRequest,
@@ -297,12 +297,12 @@ impl Calendars {
         let (_, answer) = crate::client::call(&self.client, "createCalendar", params, body).await?;
         crate::json::answer::<CalendarEnvelope>("createCalendar", &answer)
     }
-    ///`listCalendarEvents`: List calendar events.
+    /// `listCalendarEvents`: List calendar events.
     ///
-    ///Lists the appointments of a location between two instants. Besides `locationId`, at
-    ///least one of `calendarId`, `userId` or `groupId` must be given; the service refuses
-    ///the request otherwise. `startTime` and `endTime` are epoch milliseconds, not
-    ///ISO-8601 dates.
+    /// Lists the appointments of a location between two instants. Besides `locationId`, at
+    /// least one of `calendarId`, `userId` or `groupId` must be given; the service refuses
+    /// the request otherwise. `startTime` and `endTime` are epoch milliseconds, not
+    /// ISO-8601 dates.
     #[uniffi::method(default(calendar_id = None, user_id = None, group_id = None))]
     pub async fn list_events(
         &self,
@@ -331,7 +331,7 @@ impl Calendars {
             crate::client::call(&self.client, "listCalendarEvents", params, body).await?;
         crate::json::answer::<CalendarEventList>("listCalendarEvents", &answer)
     }
-    ///`listCalendarGroups`: List calendar groups.
+    /// `listCalendarGroups`: List calendar groups.
     pub async fn list_groups(
         &self,
         location_id: String,
@@ -344,7 +344,7 @@ impl Calendars {
             crate::client::call(&self.client, "listCalendarGroups", params, body).await?;
         crate::json::answer::<CalendarGroupList>("listCalendarGroups", &answer)
     }
-    ///`getCalendar`: Get a calendar.
+    /// `getCalendar`: Get a calendar.
     pub async fn get(
         &self,
         calendar_id: String,
@@ -356,11 +356,11 @@ impl Calendars {
         let (_, answer) = crate::client::call(&self.client, "getCalendar", params, body).await?;
         crate::json::answer::<CalendarEnvelope>("getCalendar", &answer)
     }
-    ///`updateCalendar`: Update a calendar.
+    /// `updateCalendar`: Update a calendar.
     ///
-    ///Changes the fields sent; nothing is required. The body must not carry `locationId`:
-    ///Maton documents that the service answers 422 when it does. HighLevel's official
-    ///update schema simply has no such property.
+    /// Changes the fields sent; nothing is required. The body must not carry `locationId`:
+    /// Maton documents that the service answers 422 when it does. HighLevel's official
+    /// update schema simply has no such property.
     pub async fn update(
         &self,
         calendar_id: String,
@@ -375,9 +375,9 @@ impl Calendars {
         let (_, answer) = crate::client::call(&self.client, "updateCalendar", params, body).await?;
         crate::json::answer::<CalendarEnvelope>("updateCalendar", &answer)
     }
-    ///`deleteCalendar`: Delete a calendar.
+    /// `deleteCalendar`: Delete a calendar.
     ///
-    ///Deletes the calendar. The answer is `{success}`, not `{succeded}`.
+    /// Deletes the calendar. The answer is `{success}`, not `{succeded}`.
     pub async fn delete(
         &self,
         calendar_id: String,
@@ -389,11 +389,11 @@ impl Calendars {
         let (_, answer) = crate::client::call(&self.client, "deleteCalendar", params, body).await?;
         crate::json::answer::<Success>("deleteCalendar", &answer)
     }
-    ///`getFreeSlots`: Get free slots.
+    /// `getFreeSlots`: Get free slots.
     ///
-    ///Lists the bookable slots of a calendar between two instants given in epoch
-    ///milliseconds. The range may span at most 31 days. The answer is keyed by date
-    ///(`YYYY-MM-DD`), each date holding its slot start times.
+    /// Lists the bookable slots of a calendar between two instants given in epoch
+    /// milliseconds. The range may span at most 31 days. The answer is keyed by date
+    /// (`YYYY-MM-DD`), each date holding its slot start times.
     #[uniffi::method(default(timezone = None, user_id = None, user_ids = None))]
     pub async fn get_free_slots(
         &self,
@@ -422,16 +422,16 @@ impl Calendars {
         crate::json::answer::<CalendarFreeSlots>("getFreeSlots", &answer)
     }
 }
-///The `campaigns` operations.
+/// The `campaigns` operations.
 #[derive(uniffi::Object)]
 pub struct Campaigns {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Campaigns {
-    ///`listCampaigns`: List the campaigns of a location.
+    /// `listCampaigns`: List the campaigns of a location.
     ///
-    ///Answers the whole list in one go; there is no paging.
+    /// Answers the whole list in one go; there is no paging.
     #[uniffi::method(default(status = None))]
     pub async fn list(
         &self,
@@ -448,16 +448,16 @@ impl Campaigns {
         crate::json::answer::<CampaignList>("listCampaigns", &answer)
     }
 }
-///The `connections` operations.
+/// The `connections` operations.
 #[derive(uniffi::Object)]
 pub struct Connections {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Connections {
-    ///`listConnections`: List connections.
+    /// `listConnections`: List connections.
     ///
-    ///Lists the connections of the Maton account, optionally filtered.
+    /// Lists the connections of the Maton account, optionally filtered.
     #[uniffi::method(default(app = None, status = None))]
     pub async fn list(
         &self,
@@ -474,10 +474,10 @@ impl Connections {
             crate::client::call(&self.client, "listConnections", params, body).await?;
         crate::json::answer::<ConnectionList>("listConnections", &answer)
     }
-    ///`createConnection`: Create a connection.
+    /// `createConnection`: Create a connection.
     ///
-    ///Creates a pending connection. Its token is entered by a person, in a browser, at the
-    ///`url` of the answer; the connection becomes `ACTIVE` once that is done.
+    /// Creates a pending connection. Its token is entered by a person, in a browser, at the
+    /// `url` of the answer; the connection becomes `ACTIVE` once that is done.
     pub async fn create(
         &self,
         body: CreateConnectionRequest,
@@ -493,7 +493,7 @@ impl Connections {
             crate::client::call(&self.client, "createConnection", params, body).await?;
         crate::json::answer::<ConnectionEnvelope>("createConnection", &answer)
     }
-    ///`getConnection`: Get a connection.
+    /// `getConnection`: Get a connection.
     pub async fn get(
         &self,
         connection_id: String,
@@ -505,9 +505,9 @@ impl Connections {
         let (_, answer) = crate::client::call(&self.client, "getConnection", params, body).await?;
         crate::json::answer::<ConnectionEnvelope>("getConnection", &answer)
     }
-    ///`deleteConnection`: Delete a connection.
+    /// `deleteConnection`: Delete a connection.
     ///
-    ///Deletes the connection and the token it stores.
+    /// Deletes the connection and the token it stores.
     pub async fn delete(
         &self,
         connection_id: String,
@@ -521,21 +521,21 @@ impl Connections {
         Ok(answer.to_string())
     }
 }
-///The `contacts` operations.
+/// The `contacts` operations.
 #[derive(uniffi::Object)]
 pub struct Contacts {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Contacts {
-    ///`listContacts`: List contacts.
+    /// `listContacts`: List contacts.
     ///
-    ///Lists the contacts of a location, optionally narrowed by a free-text query. Pages with
-    ///a cursor: pass `meta.startAfterId` and `meta.startAfter` of one answer
-    ///as `startAfterId` and `startAfter` of the next request.
+    /// Lists the contacts of a location, optionally narrowed by a free-text query. Pages with
+    /// a cursor: pass `meta.startAfterId` and `meta.startAfter` of one answer
+    /// as `startAfterId` and `startAfter` of the next request.
     ///
-    ///HighLevel has deprecated this endpoint in favour of `POST /contacts/search`; it is still
-    ///served and is the listing Maton documents.
+    /// HighLevel has deprecated this endpoint in favour of `POST /contacts/search`; it is still
+    /// served and is the listing Maton documents.
     #[uniffi::method(
         default(limit = None, query = None, start_after = None, start_after_id = None)
     )]
@@ -562,7 +562,7 @@ impl Contacts {
         let (_, answer) = crate::client::call(&self.client, "listContacts", params, body).await?;
         crate::json::answer::<ContactList>("listContacts", &answer)
     }
-    ///The pages of `listContacts`, from the first one these parameters give.
+    /// The pages of `listContacts`, from the first one these parameters give.
     #[uniffi::method(
         default(limit = None, query = None, start_after = None, start_after_id = None)
     )]
@@ -588,10 +588,10 @@ impl Contacts {
             .map_err(|e| crate::error::HighLevelError::invalid(Some("listContacts"), e))?;
         crate::pages::Pages::start(&self.client, "listContacts", params)
     }
-    ///`createContact`: Create a contact.
+    /// `createContact`: Create a contact.
     ///
-    ///Creates a contact in the location named in the body. `country` takes a two-letter
-    ///country code.
+    /// Creates a contact in the location named in the body. `country` takes a two-letter
+    /// country code.
     pub async fn create(
         &self,
         body: CreateContactRequest,
@@ -603,7 +603,7 @@ impl Contacts {
         let (_, answer) = crate::client::call(&self.client, "createContact", params, body).await?;
         crate::json::answer::<ContactEnvelope>("createContact", &answer)
     }
-    ///`getContact`: Get a contact.
+    /// `getContact`: Get a contact.
     pub async fn get(
         &self,
         contact_id: String,
@@ -615,11 +615,11 @@ impl Contacts {
         let (_, answer) = crate::client::call(&self.client, "getContact", params, body).await?;
         crate::json::answer::<ContactEnvelope>("getContact", &answer)
     }
-    ///`updateContact`: Update a contact.
+    /// `updateContact`: Update a contact.
     ///
-    ///Changes the fields present in the body and leaves the others alone. `tags`, when sent,
-    ///replaces the contact's whole tag list; use `addContactTags` and `removeContactTags` to
-    ///change single tags.
+    /// Changes the fields present in the body and leaves the others alone. `tags`, when sent,
+    /// replaces the contact's whole tag list; use `addContactTags` and `removeContactTags` to
+    /// change single tags.
     pub async fn update(
         &self,
         contact_id: String,
@@ -634,7 +634,7 @@ impl Contacts {
         let (_, answer) = crate::client::call(&self.client, "updateContact", params, body).await?;
         crate::json::answer::<ContactUpdated>("updateContact", &answer)
     }
-    ///`deleteContact`: Delete a contact.
+    /// `deleteContact`: Delete a contact.
     pub async fn delete(
         &self,
         contact_id: String,
@@ -646,9 +646,9 @@ impl Contacts {
         let (_, answer) = crate::client::call(&self.client, "deleteContact", params, body).await?;
         crate::json::answer::<Succeded>("deleteContact", &answer)
     }
-    ///`addContactTags`: Add tags to a contact.
+    /// `addContactTags`: Add tags to a contact.
     ///
-    ///Adds the given tags to the contact, keeping the ones it already has.
+    /// Adds the given tags to the contact, keeping the ones it already has.
     pub async fn add_tags(
         &self,
         contact_id: String,
@@ -663,10 +663,10 @@ impl Contacts {
         let (_, answer) = crate::client::call(&self.client, "addContactTags", params, body).await?;
         crate::json::answer::<ContactTagsAdded>("addContactTags", &answer)
     }
-    ///`removeContactTags`: Remove tags from a contact.
+    /// `removeContactTags`: Remove tags from a contact.
     ///
-    ///Removes the given tags from the contact. Unusually for a DELETE, the tags travel in a
-    ///JSON body, which the service requires.
+    /// Removes the given tags from the contact. Unusually for a DELETE, the tags travel in a
+    /// JSON body, which the service requires.
     pub async fn remove_tags(
         &self,
         contact_id: String,
@@ -685,9 +685,9 @@ impl Contacts {
             crate::client::call(&self.client, "removeContactTags", params, body).await?;
         crate::json::answer::<ContactTagsRemoved>("removeContactTags", &answer)
     }
-    ///`listContactNotes`: List a contact's notes.
+    /// `listContactNotes`: List a contact's notes.
     ///
-    ///Returns all notes of the contact at once; there is no paging.
+    /// Returns all notes of the contact at once; there is no paging.
     pub async fn list_notes(
         &self,
         contact_id: String,
@@ -700,7 +700,7 @@ impl Contacts {
             crate::client::call(&self.client, "listContactNotes", params, body).await?;
         crate::json::answer::<ContactNoteList>("listContactNotes", &answer)
     }
-    ///`createContactNote`: Add a note to a contact.
+    /// `createContactNote`: Add a note to a contact.
     pub async fn create_note(
         &self,
         contact_id: String,
@@ -719,7 +719,7 @@ impl Contacts {
             crate::client::call(&self.client, "createContactNote", params, body).await?;
         crate::json::answer::<ContactNoteEnvelope>("createContactNote", &answer)
     }
-    ///`updateContactNote`: Update a note of a contact.
+    /// `updateContactNote`: Update a note of a contact.
     pub async fn update_note(
         &self,
         contact_id: String,
@@ -741,7 +741,7 @@ impl Contacts {
             crate::client::call(&self.client, "updateContactNote", params, body).await?;
         crate::json::answer::<ContactNoteEnvelope>("updateContactNote", &answer)
     }
-    ///`deleteContactNote`: Delete a note of a contact.
+    /// `deleteContactNote`: Delete a note of a contact.
     pub async fn delete_note(
         &self,
         contact_id: String,
@@ -757,9 +757,9 @@ impl Contacts {
             crate::client::call(&self.client, "deleteContactNote", params, body).await?;
         crate::json::answer::<Succeded>("deleteContactNote", &answer)
     }
-    ///`listContactTasks`: List a contact's tasks.
+    /// `listContactTasks`: List a contact's tasks.
     ///
-    ///Returns all tasks of the contact at once; there is no paging.
+    /// Returns all tasks of the contact at once; there is no paging.
     pub async fn list_tasks(
         &self,
         contact_id: String,
@@ -772,11 +772,11 @@ impl Contacts {
             crate::client::call(&self.client, "listContactTasks", params, body).await?;
         crate::json::answer::<ContactTaskList>("listContactTasks", &answer)
     }
-    ///`createContactTask`: Add a task to a contact.
+    /// `createContactTask`: Add a task to a contact.
     ///
-    ///Creates a task on the contact. `title`, `dueDate` and `completed` must all be sent
-    ///(HighLevel's official description requires the three; Maton's doc stresses
-    ///`completed`).
+    /// Creates a task on the contact. `title`, `dueDate` and `completed` must all be sent
+    /// (HighLevel's official description requires the three; Maton's doc stresses
+    /// `completed`).
     pub async fn create_task(
         &self,
         contact_id: String,
@@ -795,7 +795,7 @@ impl Contacts {
             crate::client::call(&self.client, "createContactTask", params, body).await?;
         crate::json::answer::<ContactTaskEnvelope>("createContactTask", &answer)
     }
-    ///`updateContactTask`: Update a task of a contact.
+    /// `updateContactTask`: Update a task of a contact.
     pub async fn update_task(
         &self,
         contact_id: String,
@@ -817,7 +817,7 @@ impl Contacts {
             crate::client::call(&self.client, "updateContactTask", params, body).await?;
         crate::json::answer::<ContactTaskEnvelope>("updateContactTask", &answer)
     }
-    ///`deleteContactTask`: Delete a task of a contact.
+    /// `deleteContactTask`: Delete a task of a contact.
     pub async fn delete_task(
         &self,
         contact_id: String,
@@ -834,17 +834,17 @@ impl Contacts {
         crate::json::answer::<Succeded>("deleteContactTask", &answer)
     }
 }
-///The `conversations` operations.
+/// The `conversations` operations.
 #[derive(uniffi::Object)]
 pub struct Conversations {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Conversations {
-    ///`createConversation`: Create a conversation.
+    /// `createConversation`: Create a conversation.
     ///
-    ///Opens a conversation with a contact. HighLevel's official description documents the
-    ///success as 201.
+    /// Opens a conversation with a contact. HighLevel's official description documents the
+    /// success as 201.
     pub async fn create(
         &self,
         body: CreateConversationRequest,
@@ -860,11 +860,11 @@ impl Conversations {
             crate::client::call(&self.client, "createConversation", params, body).await?;
         crate::json::answer::<ConversationCreateResponse>("createConversation", &answer)
     }
-    ///`searchConversations`: Search conversations.
+    /// `searchConversations`: Search conversations.
     ///
-    ///Lists the conversations of a location that match the filters, newest last message
-    ///first unless sorted otherwise. To page, pass as `startAfterDate` the sort value of the
-    ///last conversation received: its `lastMessageDate` under the default sort.
+    /// Lists the conversations of a location that match the filters, newest last message
+    /// first unless sorted otherwise. To page, pass as `startAfterDate` the sort value of the
+    /// last conversation received: its `lastMessageDate` under the default sort.
     #[uniffi::method(
         default(
             contact_id = None,
@@ -969,7 +969,7 @@ impl Conversations {
             crate::client::call(&self.client, "searchConversations", params, body).await?;
         crate::json::answer::<ConversationSearchResult>("searchConversations", &answer)
     }
-    ///The pages of `searchConversations`, from the first one these parameters give.
+    /// The pages of `searchConversations`, from the first one these parameters give.
     #[uniffi::method(
         default(
             contact_id = None,
@@ -1072,10 +1072,10 @@ impl Conversations {
             .map_err(|e| crate::error::HighLevelError::invalid(Some("searchConversations"), e))?;
         crate::pages::Pages::start(&self.client, "searchConversations", params)
     }
-    ///`getConversation`: Get a conversation.
+    /// `getConversation`: Get a conversation.
     ///
-    ///The answer is the conversation itself, not wrapped in a `conversation` key. Its `type`
-    ///is a numeric channel code here, unlike the `TYPE_*` string the search returns.
+    /// The answer is the conversation itself, not wrapped in a `conversation` key. Its `type`
+    /// is a numeric channel code here, unlike the `TYPE_*` string the search returns.
     pub async fn get(
         &self,
         conversation_id: String,
@@ -1088,13 +1088,13 @@ impl Conversations {
             crate::client::call(&self.client, "getConversation", params, body).await?;
         crate::json::answer::<ConversationDetail>("getConversation", &answer)
     }
-    ///`listConversationMessages`: List the messages of a conversation.
+    /// `listConversationMessages`: List the messages of a conversation.
     ///
-    ///Lists the messages of a conversation, newest first. The live service nests the page
-    ///in a `messages` object, `{messages: {lastMessageId, nextPage, messages: [..]}}`;
-    ///HighLevel's official description shows it flat (highlevel-api-docs issue #54). To
-    ///page, pass `messages.lastMessageId` back as `lastMessageId` while
-    ///`messages.nextPage` is true.
+    /// Lists the messages of a conversation, newest first. The live service nests the page
+    /// in a `messages` object, `{messages: {lastMessageId, nextPage, messages: [..]}}`;
+    /// HighLevel's official description shows it flat (highlevel-api-docs issue #54). To
+    /// page, pass `messages.lastMessageId` back as `lastMessageId` while
+    /// `messages.nextPage` is true.
     #[uniffi::method(default(last_message_id = None, limit = None, r#type = None))]
     pub async fn list_messages(
         &self,
@@ -1121,7 +1121,7 @@ impl Conversations {
             crate::client::call(&self.client, "listConversationMessages", params, body).await?;
         crate::json::answer::<ConversationMessagesResponse>("listConversationMessages", &answer)
     }
-    ///The pages of `listConversationMessages`, from the first one these parameters give.
+    /// The pages of `listConversationMessages`, from the first one these parameters give.
     #[uniffi::method(default(last_message_id = None, limit = None, r#type = None))]
     pub fn list_messages_pages(
         &self,
@@ -1147,16 +1147,16 @@ impl Conversations {
         crate::pages::Pages::start(&self.client, "listConversationMessages", params)
     }
 }
-///The `custom-fields` operations.
+/// The `custom-fields` operations.
 #[derive(uniffi::Object)]
 pub struct CustomFields {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl CustomFields {
-    ///`listCustomFields`: List custom fields.
+    /// `listCustomFields`: List custom fields.
     ///
-    ///Lists the location's custom fields, all at once, optionally for one model.
+    /// Lists the location's custom fields, all at once, optionally for one model.
     #[uniffi::method(default(model = None))]
     pub async fn list(
         &self,
@@ -1173,7 +1173,7 @@ impl CustomFields {
             crate::client::call(&self.client, "listCustomFields", params, body).await?;
         crate::json::answer::<CustomFieldList>("listCustomFields", &answer)
     }
-    ///`createCustomField`: Create a custom field.
+    /// `createCustomField`: Create a custom field.
     pub async fn create(
         &self,
         location_id: String,
@@ -1192,7 +1192,7 @@ impl CustomFields {
             crate::client::call(&self.client, "createCustomField", params, body).await?;
         crate::json::answer::<CustomFieldEnvelope>("createCustomField", &answer)
     }
-    ///`getCustomField`: Get a custom field.
+    /// `getCustomField`: Get a custom field.
     pub async fn get(
         &self,
         location_id: String,
@@ -1207,9 +1207,9 @@ impl CustomFields {
         let (_, answer) = crate::client::call(&self.client, "getCustomField", params, body).await?;
         crate::json::answer::<CustomFieldEnvelope>("getCustomField", &answer)
     }
-    ///`updateCustomField`: Update a custom field.
+    /// `updateCustomField`: Update a custom field.
     ///
-    ///Changes a custom field. `name` must be sent; the body has no `dataType`.
+    /// Changes a custom field. `name` must be sent; the body has no `dataType`.
     pub async fn update(
         &self,
         location_id: String,
@@ -1231,9 +1231,9 @@ impl CustomFields {
             crate::client::call(&self.client, "updateCustomField", params, body).await?;
         crate::json::answer::<CustomFieldEnvelope>("updateCustomField", &answer)
     }
-    ///`deleteCustomField`: Delete a custom field.
+    /// `deleteCustomField`: Delete a custom field.
     ///
-    ///Removes the custom field. The answer is `{succeded}`.
+    /// Removes the custom field. The answer is `{succeded}`.
     pub async fn delete(
         &self,
         location_id: String,
@@ -1250,16 +1250,16 @@ impl CustomFields {
         crate::json::answer::<Succeded>("deleteCustomField", &answer)
     }
 }
-///The `custom-values` operations.
+/// The `custom-values` operations.
 #[derive(uniffi::Object)]
 pub struct CustomValues {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl CustomValues {
-    ///`listCustomValues`: List custom values.
+    /// `listCustomValues`: List custom values.
     ///
-    ///Lists the location's custom values, all at once.
+    /// Lists the location's custom values, all at once.
     pub async fn list(
         &self,
         location_id: String,
@@ -1272,7 +1272,7 @@ impl CustomValues {
             crate::client::call(&self.client, "listCustomValues", params, body).await?;
         crate::json::answer::<CustomValueList>("listCustomValues", &answer)
     }
-    ///`createCustomValue`: Create a custom value.
+    /// `createCustomValue`: Create a custom value.
     pub async fn create(
         &self,
         location_id: String,
@@ -1291,7 +1291,7 @@ impl CustomValues {
             crate::client::call(&self.client, "createCustomValue", params, body).await?;
         crate::json::answer::<CustomValueEnvelope>("createCustomValue", &answer)
     }
-    ///`getCustomValue`: Get a custom value.
+    /// `getCustomValue`: Get a custom value.
     pub async fn get(
         &self,
         location_id: String,
@@ -1306,9 +1306,9 @@ impl CustomValues {
         let (_, answer) = crate::client::call(&self.client, "getCustomValue", params, body).await?;
         crate::json::answer::<CustomValueEnvelope>("getCustomValue", &answer)
     }
-    ///`updateCustomValue`: Update a custom value.
+    /// `updateCustomValue`: Update a custom value.
     ///
-    ///Replaces a custom value; both `name` and `value` must be sent.
+    /// Replaces a custom value; both `name` and `value` must be sent.
     pub async fn update(
         &self,
         location_id: String,
@@ -1330,9 +1330,9 @@ impl CustomValues {
             crate::client::call(&self.client, "updateCustomValue", params, body).await?;
         crate::json::answer::<CustomValueEnvelope>("updateCustomValue", &answer)
     }
-    ///`deleteCustomValue`: Delete a custom value.
+    /// `deleteCustomValue`: Delete a custom value.
     ///
-    ///Removes the custom value. The answer is `{succeded}`.
+    /// Removes the custom value. The answer is `{succeded}`.
     pub async fn delete(
         &self,
         location_id: String,
@@ -1349,16 +1349,16 @@ impl CustomValues {
         crate::json::answer::<Succeded>("deleteCustomValue", &answer)
     }
 }
-///The `forms` operations.
+/// The `forms` operations.
 #[derive(uniffi::Object)]
 pub struct Forms {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Forms {
-    ///`listForms`: List the forms of a location.
+    /// `listForms`: List the forms of a location.
     ///
-    ///Pages with `skip` and `limit` (at most 50 a page).
+    /// Pages with `skip` and `limit` (at most 50 a page).
     #[uniffi::method(default(skip = None, limit = None, r#type = None))]
     pub async fn list(
         &self,
@@ -1380,7 +1380,7 @@ impl Forms {
         let (_, answer) = crate::client::call(&self.client, "listForms", params, body).await?;
         crate::json::answer::<FormList>("listForms", &answer)
     }
-    ///The pages of `listForms`, from the first one these parameters give.
+    /// The pages of `listForms`, from the first one these parameters give.
     #[uniffi::method(default(skip = None, limit = None, r#type = None))]
     pub fn list_pages(
         &self,
@@ -1402,18 +1402,18 @@ impl Forms {
         crate::pages::Pages::start(&self.client, "listForms", params)
     }
 }
-///The `funnels` operations.
+/// The `funnels` operations.
 #[derive(uniffi::Object)]
 pub struct Funnels {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Funnels {
-    ///`listFunnels`: List the funnels and websites of a location.
+    /// `listFunnels`: List the funnels and websites of a location.
     ///
-    ///Pages with `offset` and `limit`. HighLevel's official description declares no
-    ///`Version` header for this operation; `2021-07-28` is sent, as for the other
-    ///services.
+    /// Pages with `offset` and `limit`. HighLevel's official description declares no
+    /// `Version` header for this operation; `2021-07-28` is sent, as for the other
+    /// services.
     #[uniffi::method(
         default(
             r#type = None,
@@ -1453,7 +1453,7 @@ impl Funnels {
         let (_, answer) = crate::client::call(&self.client, "listFunnels", params, body).await?;
         crate::json::answer::<FunnelList>("listFunnels", &answer)
     }
-    ///The pages of `listFunnels`, from the first one these parameters give.
+    /// The pages of `listFunnels`, from the first one these parameters give.
     #[uniffi::method(
         default(
             r#type = None,
@@ -1493,16 +1493,16 @@ impl Funnels {
         crate::pages::Pages::start(&self.client, "listFunnels", params)
     }
 }
-///The `invoices` operations.
+/// The `invoices` operations.
 #[derive(uniffi::Object)]
 pub struct Invoices {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Invoices {
-    ///`listInvoices`: List the invoices of a location.
+    /// `listInvoices`: List the invoices of a location.
     ///
-    ///`altId`, `altType`, `limit` and `offset` are all required; start with `offset=0`.
+    /// `altId`, `altType`, `limit` and `offset` are all required; start with `offset=0`.
     #[uniffi::method(
         default(
             status = None,
@@ -1559,7 +1559,7 @@ impl Invoices {
         let (_, answer) = crate::client::call(&self.client, "listInvoices", params, body).await?;
         crate::json::answer::<InvoiceList>("listInvoices", &answer)
     }
-    ///The pages of `listInvoices`, from the first one these parameters give.
+    /// The pages of `listInvoices`, from the first one these parameters give.
     #[uniffi::method(
         default(
             status = None,
@@ -1615,9 +1615,9 @@ impl Invoices {
             .map_err(|e| crate::error::HighLevelError::invalid(Some("listInvoices"), e))?;
         crate::pages::Pages::start(&self.client, "listInvoices", params)
     }
-    ///`getInvoice`: Get one invoice.
+    /// `getInvoice`: Get one invoice.
     ///
-    ///The answer is the invoice itself, not wrapped in an `invoice` key.
+    /// The answer is the invoice itself, not wrapped in an `invoice` key.
     pub async fn get(
         &self,
         invoice_id: String,
@@ -1636,16 +1636,16 @@ impl Invoices {
         crate::json::answer::<Invoice>("getInvoice", &answer)
     }
 }
-///The `links` operations.
+/// The `links` operations.
 #[derive(uniffi::Object)]
 pub struct Links {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Links {
-    ///`listLinks`: List the trigger links of a location.
+    /// `listLinks`: List the trigger links of a location.
     ///
-    ///Answers the whole list in one go; there is no paging.
+    /// Answers the whole list in one go; there is no paging.
     pub async fn list(
         &self,
         location_id: String,
@@ -1657,7 +1657,7 @@ impl Links {
         let (_, answer) = crate::client::call(&self.client, "listLinks", params, body).await?;
         crate::json::answer::<LinkList>("listLinks", &answer)
     }
-    ///`createLink`: Create a trigger link.
+    /// `createLink`: Create a trigger link.
     pub async fn create(
         &self,
         body: CreateLinkRequest,
@@ -1669,10 +1669,10 @@ impl Links {
         let (_, answer) = crate::client::call(&self.client, "createLink", params, body).await?;
         crate::json::answer::<LinkEnvelope>("createLink", &answer)
     }
-    ///`updateLink`: Update a trigger link.
+    /// `updateLink`: Update a trigger link.
     ///
-    ///Replaces both the name and the target URL; both must be sent. HighLevel's official
-    ///description gives 201 as the success status.
+    /// Replaces both the name and the target URL; both must be sent. HighLevel's official
+    /// description gives 201 as the success status.
     pub async fn update(
         &self,
         link_id: String,
@@ -1687,10 +1687,10 @@ impl Links {
         let (_, answer) = crate::client::call(&self.client, "updateLink", params, body).await?;
         crate::json::answer::<LinkEnvelope>("updateLink", &answer)
     }
-    ///`deleteLink`: Delete a trigger link.
+    /// `deleteLink`: Delete a trigger link.
     ///
-    ///Answers `{succeded}`. HighLevel's official description gives 201 as the success
-    ///status; Maton's doc says every delete answers 200. Both are accepted.
+    /// Answers `{succeded}`. HighLevel's official description gives 201 as the success
+    /// status; Maton's doc says every delete answers 200. Both are accepted.
     pub async fn delete(
         &self,
         link_id: String,
@@ -1703,19 +1703,19 @@ impl Links {
         crate::json::answer::<Succeded>("deleteLink", &answer)
     }
 }
-///The `locations` operations.
+/// The `locations` operations.
 #[derive(uniffi::Object)]
 pub struct Locations {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Locations {
-    ///`searchLocations`: Search locations.
+    /// `searchLocations`: Search locations.
     ///
-    ///Lists the agency's sub-accounts, optionally filtered by email, a page at a time with
-    ///`skip` and `limit`. The answer carries no total, so the last page is the first one
-    ///shorter than `limit`. HighLevel accepts an agency or a sub-account token here; Maton
-    ///files the operation under the agency token.
+    /// Lists the agency's sub-accounts, optionally filtered by email, a page at a time with
+    /// `skip` and `limit`. The answer carries no total, so the last page is the first one
+    /// shorter than `limit`. HighLevel accepts an agency or a sub-account token here; Maton
+    /// files the operation under the agency token.
     #[uniffi::method(default(skip = None, limit = None, order = None, email = None))]
     pub async fn search(
         &self,
@@ -1741,7 +1741,7 @@ impl Locations {
             crate::client::call(&self.client, "searchLocations", params, body).await?;
         crate::json::answer::<LocationList>("searchLocations", &answer)
     }
-    ///The pages of `searchLocations`, from the first one these parameters give.
+    /// The pages of `searchLocations`, from the first one these parameters give.
     #[uniffi::method(default(skip = None, limit = None, order = None, email = None))]
     pub fn search_pages(
         &self,
@@ -1765,11 +1765,11 @@ impl Locations {
             .map_err(|e| crate::error::HighLevelError::invalid(Some("searchLocations"), e))?;
         crate::pages::Pages::start(&self.client, "searchLocations", params)
     }
-    ///`createLocation`: Create a location.
+    /// `createLocation`: Create a location.
     ///
-    ///Creates a sub-account under the agency. HighLevel offers this on its Agency Pro plan
-    ///only. The answer is the new location itself, not wrapped in a `location` key, and
-    ///HighLevel documents its status as 200.
+    /// Creates a sub-account under the agency. HighLevel offers this on its Agency Pro plan
+    /// only. The answer is the new location itself, not wrapped in a `location` key, and
+    /// HighLevel documents its status as 200.
     pub async fn create(
         &self,
         body: CreateLocationRequest,
@@ -1781,10 +1781,10 @@ impl Locations {
         let (_, answer) = crate::client::call(&self.client, "createLocation", params, body).await?;
         crate::json::answer::<Location>("createLocation", &answer)
     }
-    ///`getLocation`: Get a location.
+    /// `getLocation`: Get a location.
     ///
-    ///Reads one sub-account, wrapped in a `location` key. HighLevel accepts an agency or a
-    ///sub-account token here.
+    /// Reads one sub-account, wrapped in a `location` key. HighLevel accepts an agency or a
+    /// sub-account token here.
     pub async fn get(
         &self,
         location_id: String,
@@ -1796,10 +1796,10 @@ impl Locations {
         let (_, answer) = crate::client::call(&self.client, "getLocation", params, body).await?;
         crate::json::answer::<LocationEnvelope>("getLocation", &answer)
     }
-    ///`updateLocation`: Update a location.
+    /// `updateLocation`: Update a location.
     ///
-    ///Changes the given fields of a sub-account. Unlike the read, the answer is the location
-    ///itself, not wrapped in a `location` key.
+    /// Changes the given fields of a sub-account. Unlike the read, the answer is the location
+    /// itself, not wrapped in a `location` key.
     pub async fn update(
         &self,
         location_id: String,
@@ -1814,10 +1814,10 @@ impl Locations {
         let (_, answer) = crate::client::call(&self.client, "updateLocation", params, body).await?;
         crate::json::answer::<Location>("updateLocation", &answer)
     }
-    ///`deleteLocation`: Delete a location.
+    /// `deleteLocation`: Delete a location.
     ///
-    ///Removes a sub-account from the agency. The answer is `{success, message}`. HighLevel's
-    ///official description gives this operation the `locations.internal-access-only` scope.
+    /// Removes a sub-account from the agency. The answer is `{success, message}`. HighLevel's
+    /// official description gives this operation the `locations.internal-access-only` scope.
     #[uniffi::method(default(delete_twilio_account = None))]
     pub async fn delete(
         &self,
@@ -1838,17 +1838,17 @@ impl Locations {
         crate::json::answer::<Success>("deleteLocation", &answer)
     }
 }
-///The `medias` operations.
+/// The `medias` operations.
 #[derive(uniffi::Object)]
 pub struct Medias {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Medias {
-    ///`listMediaFiles`: List the files and folders of a location's media library.
+    /// `listMediaFiles`: List the files and folders of a location's media library.
     ///
-    ///`type`, `altId` and `altType` are required. Pages with `offset` and `limit`; the
-    ///answer carries no total, so a short page marks the end.
+    /// `type`, `altId` and `altType` are required. Pages with `offset` and `limit`; the
+    /// answer carries no total, so a short page marks the end.
     #[uniffi::method(
         default(
             sort_by = None,
@@ -1898,7 +1898,7 @@ impl Medias {
         let (_, answer) = crate::client::call(&self.client, "listMediaFiles", params, body).await?;
         crate::json::answer::<MediaFileList>("listMediaFiles", &answer)
     }
-    ///The pages of `listMediaFiles`, from the first one these parameters give.
+    /// The pages of `listMediaFiles`, from the first one these parameters give.
     #[uniffi::method(
         default(
             sort_by = None,
@@ -1948,18 +1948,18 @@ impl Medias {
         crate::pages::Pages::start(&self.client, "listMediaFiles", params)
     }
 }
-///The `opportunities` operations.
+/// The `opportunities` operations.
 #[derive(uniffi::Object)]
 pub struct Opportunities {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Opportunities {
-    ///`searchOpportunities`: Search opportunities.
+    /// `searchOpportunities`: Search opportunities.
     ///
-    ///Lists the opportunities of a location, filtered and paged by page number. Unlike the
-    ///rest of the API, this endpoint names its filters in snake_case (`location_id`,
-    ///`pipeline_id`, ...), as version 2021-07-28 of HighLevel's description does.
+    /// Lists the opportunities of a location, filtered and paged by page number. Unlike the
+    /// rest of the API, this endpoint names its filters in snake_case (`location_id`,
+    /// `pipeline_id`, ...), as version 2021-07-28 of HighLevel's description does.
     #[uniffi::method(
         default(
             pipeline_id = None,
@@ -2056,7 +2056,7 @@ impl Opportunities {
             crate::client::call(&self.client, "searchOpportunities", params, body).await?;
         crate::json::answer::<OpportunitySearchResult>("searchOpportunities", &answer)
     }
-    ///The pages of `searchOpportunities`, from the first one these parameters give.
+    /// The pages of `searchOpportunities`, from the first one these parameters give.
     #[uniffi::method(
         default(
             pipeline_id = None,
@@ -2151,9 +2151,9 @@ impl Opportunities {
         .map_err(|e| crate::error::HighLevelError::invalid(Some("searchOpportunities"), e))?;
         crate::pages::Pages::start(&self.client, "searchOpportunities", params)
     }
-    ///`listPipelines`: List pipelines.
+    /// `listPipelines`: List pipelines.
     ///
-    ///Returns every pipeline of the location with its stages; there is no paging.
+    /// Returns every pipeline of the location with its stages; there is no paging.
     pub async fn list_pipelines(
         &self,
         location_id: String,
@@ -2165,9 +2165,9 @@ impl Opportunities {
         let (_, answer) = crate::client::call(&self.client, "listPipelines", params, body).await?;
         crate::json::answer::<PipelineList>("listPipelines", &answer)
     }
-    ///`createOpportunity`: Create an opportunity.
+    /// `createOpportunity`: Create an opportunity.
     ///
-    ///Creates an opportunity for a contact in one pipeline of the location.
+    /// Creates an opportunity for a contact in one pipeline of the location.
     pub async fn create(
         &self,
         body: CreateOpportunityRequest,
@@ -2183,7 +2183,7 @@ impl Opportunities {
             crate::client::call(&self.client, "createOpportunity", params, body).await?;
         crate::json::answer::<OpportunityEnvelope>("createOpportunity", &answer)
     }
-    ///`getOpportunity`: Get an opportunity.
+    /// `getOpportunity`: Get an opportunity.
     pub async fn get(
         &self,
         opportunity_id: String,
@@ -2195,11 +2195,11 @@ impl Opportunities {
         let (_, answer) = crate::client::call(&self.client, "getOpportunity", params, body).await?;
         crate::json::answer::<OpportunityEnvelope>("getOpportunity", &answer)
     }
-    ///`updateOpportunity`: Update an opportunity.
+    /// `updateOpportunity`: Update an opportunity.
     ///
-    ///Changes the fields present in the body. The service wants `pipelineId` in every update,
-    ///even one that leaves the pipeline as it is (Maton's doc); HighLevel's official
-    ///description marks no field required.
+    /// Changes the fields present in the body. The service wants `pipelineId` in every update,
+    /// even one that leaves the pipeline as it is (Maton's doc); HighLevel's official
+    /// description marks no field required.
     pub async fn update(
         &self,
         opportunity_id: String,
@@ -2218,7 +2218,7 @@ impl Opportunities {
             crate::client::call(&self.client, "updateOpportunity", params, body).await?;
         crate::json::answer::<OpportunityEnvelope>("updateOpportunity", &answer)
     }
-    ///`deleteOpportunity`: Delete an opportunity.
+    /// `deleteOpportunity`: Delete an opportunity.
     pub async fn delete(
         &self,
         opportunity_id: String,
@@ -2232,14 +2232,14 @@ impl Opportunities {
         crate::json::answer::<Succeded>("deleteOpportunity", &answer)
     }
 }
-///The `payments` operations.
+/// The `payments` operations.
 #[derive(uniffi::Object)]
 pub struct Payments {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Payments {
-    ///`listOrders`: List the orders of a location.
+    /// `listOrders`: List the orders of a location.
     #[uniffi::method(
         default(
             alt_type = None,
@@ -2307,7 +2307,7 @@ impl Payments {
         let (_, answer) = crate::client::call(&self.client, "listOrders", params, body).await?;
         crate::json::answer::<PaymentOrderList>("listOrders", &answer)
     }
-    ///The pages of `listOrders`, from the first one these parameters give.
+    /// The pages of `listOrders`, from the first one these parameters give.
     #[uniffi::method(
         default(
             alt_type = None,
@@ -2374,7 +2374,7 @@ impl Payments {
             .map_err(|e| crate::error::HighLevelError::invalid(Some("listOrders"), e))?;
         crate::pages::Pages::start(&self.client, "listOrders", params)
     }
-    ///`listTransactions`: List the payment transactions of a location.
+    /// `listTransactions`: List the payment transactions of a location.
     #[uniffi::method(
         default(
             location_id = None,
@@ -2446,7 +2446,7 @@ impl Payments {
             crate::client::call(&self.client, "listTransactions", params, body).await?;
         crate::json::answer::<PaymentTransactionList>("listTransactions", &answer)
     }
-    ///The pages of `listTransactions`, from the first one these parameters give.
+    /// The pages of `listTransactions`, from the first one these parameters give.
     #[uniffi::method(
         default(
             location_id = None,
@@ -2516,7 +2516,7 @@ impl Payments {
             .map_err(|e| crate::error::HighLevelError::invalid(Some("listTransactions"), e))?;
         crate::pages::Pages::start(&self.client, "listTransactions", params)
     }
-    ///`listSubscriptions`: List the payment subscriptions of a location.
+    /// `listSubscriptions`: List the payment subscriptions of a location.
     #[uniffi::method(
         default(
             entity_id = None,
@@ -2584,7 +2584,7 @@ impl Payments {
             crate::client::call(&self.client, "listSubscriptions", params, body).await?;
         crate::json::answer::<PaymentSubscriptionList>("listSubscriptions", &answer)
     }
-    ///The pages of `listSubscriptions`, from the first one these parameters give.
+    /// The pages of `listSubscriptions`, from the first one these parameters give.
     #[uniffi::method(
         default(
             entity_id = None,
@@ -2651,18 +2651,18 @@ impl Payments {
         crate::pages::Pages::start(&self.client, "listSubscriptions", params)
     }
 }
-///The `products` operations.
+/// The `products` operations.
 #[derive(uniffi::Object)]
 pub struct Products {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Products {
-    ///`listProducts`: List the products of a location.
+    /// `listProducts`: List the products of a location.
     ///
-    ///Pages with `limit` and `offset`. The official description types the response's `total`
-    ///as a list of `{total}` objects; what the service really sends there is not settled, so
-    ///it is read as any JSON value and is not used for paging: a short page marks the end.
+    /// Pages with `limit` and `offset`. The official description types the response's `total`
+    /// as a list of `{total}` objects; what the service really sends there is not settled, so
+    /// it is read as any JSON value and is not used for paging: a short page marks the end.
     #[uniffi::method(
         default(
             limit = None,
@@ -2722,7 +2722,7 @@ impl Products {
         let (_, answer) = crate::client::call(&self.client, "listProducts", params, body).await?;
         crate::json::answer::<ProductList>("listProducts", &answer)
     }
-    ///The pages of `listProducts`, from the first one these parameters give.
+    /// The pages of `listProducts`, from the first one these parameters give.
     #[uniffi::method(
         default(
             limit = None,
@@ -2781,9 +2781,9 @@ impl Products {
             .map_err(|e| crate::error::HighLevelError::invalid(Some("listProducts"), e))?;
         crate::pages::Pages::start(&self.client, "listProducts", params)
     }
-    ///`createProduct`: Create a product.
+    /// `createProduct`: Create a product.
     ///
-    ///The answer is the new product itself, not wrapped in a `product` key.
+    /// The answer is the new product itself, not wrapped in a `product` key.
     pub async fn create(
         &self,
         body: CreateProductRequest,
@@ -2795,10 +2795,10 @@ impl Products {
         let (_, answer) = crate::client::call(&self.client, "createProduct", params, body).await?;
         crate::json::answer::<Product>("createProduct", &answer)
     }
-    ///`getProduct`: Get one product.
+    /// `getProduct`: Get one product.
     ///
-    ///`locationId` must be given even though the product id alone names the product. The
-    ///answer is the product itself, not wrapped in a `product` key.
+    /// `locationId` must be given even though the product id alone names the product. The
+    /// answer is the product itself, not wrapped in a `product` key.
     #[uniffi::method(default(send_wishlist_status = None))]
     pub async fn get(
         &self,
@@ -2821,9 +2821,9 @@ impl Products {
         let (_, answer) = crate::client::call(&self.client, "getProduct", params, body).await?;
         crate::json::answer::<Product>("getProduct", &answer)
     }
-    ///`deleteProduct`: Delete a product.
+    /// `deleteProduct`: Delete a product.
     ///
-    ///The answer is `{status}`, true when the product was removed.
+    /// The answer is `{status}`, true when the product was removed.
     #[uniffi::method(default(send_wishlist_status = None))]
     pub async fn delete(
         &self,
@@ -2847,16 +2847,16 @@ impl Products {
         crate::json::answer::<ProductDeleteResult>("deleteProduct", &answer)
     }
 }
-///The `snapshots` operations.
+/// The `snapshots` operations.
 #[derive(uniffi::Object)]
 pub struct Snapshots {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Snapshots {
-    ///`listSnapshots`: List snapshots.
+    /// `listSnapshots`: List snapshots.
     ///
-    ///Lists the agency's own snapshots and those it imported, all at once.
+    /// Lists the agency's own snapshots and those it imported, all at once.
     pub async fn list(
         &self,
         company_id: String,
@@ -2869,17 +2869,17 @@ impl Snapshots {
         crate::json::answer::<SnapshotList>("listSnapshots", &answer)
     }
 }
-///The `social-media` operations.
+/// The `social-media` operations.
 #[derive(uniffi::Object)]
 pub struct SocialMedia {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl SocialMedia {
-    ///`listSocialAccounts`: List the social planner's connected accounts and account groups.
+    /// `listSocialAccounts`: List the social planner's connected accounts and account groups.
     ///
-    ///The location id travels in the path. The answer is the social planner's envelope,
-    ///with the accounts and groups under `results`.
+    /// The location id travels in the path. The answer is the social planner's envelope,
+    /// with the accounts and groups under `results`.
     pub async fn list_accounts(
         &self,
         location_id: String,
@@ -2892,10 +2892,10 @@ impl SocialMedia {
             crate::client::call(&self.client, "listSocialAccounts", params, body).await?;
         crate::json::answer::<SocialAccountsResponse>("listSocialAccounts", &answer)
     }
-    ///`listSocialCategories`: List the social planner's post categories.
+    /// `listSocialCategories`: List the social planner's post categories.
     ///
-    ///The location id travels in the path. Pages with `skip` and `limit`; the answer is the
-    ///social planner's envelope, with the categories and their count under `results`.
+    /// The location id travels in the path. Pages with `skip` and `limit`; the answer is the
+    /// social planner's envelope, with the categories and their count under `results`.
     #[uniffi::method(default(search_text = None, limit = None, skip = None))]
     pub async fn list_categories(
         &self,
@@ -2918,7 +2918,7 @@ impl SocialMedia {
             crate::client::call(&self.client, "listSocialCategories", params, body).await?;
         crate::json::answer::<SocialCategoriesResponse>("listSocialCategories", &answer)
     }
-    ///The pages of `listSocialCategories`, from the first one these parameters give.
+    /// The pages of `listSocialCategories`, from the first one these parameters give.
     #[uniffi::method(default(search_text = None, limit = None, skip = None))]
     pub fn list_categories_pages(
         &self,
@@ -2940,16 +2940,16 @@ impl SocialMedia {
         crate::pages::Pages::start(&self.client, "listSocialCategories", params)
     }
 }
-///The `surveys` operations.
+/// The `surveys` operations.
 #[derive(uniffi::Object)]
 pub struct Surveys {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Surveys {
-    ///`listSurveys`: List the surveys of a location.
+    /// `listSurveys`: List the surveys of a location.
     ///
-    ///Pages with `skip` and `limit` (at most 50 a page).
+    /// Pages with `skip` and `limit` (at most 50 a page).
     #[uniffi::method(default(skip = None, limit = None, r#type = None))]
     pub async fn list(
         &self,
@@ -2971,7 +2971,7 @@ impl Surveys {
         let (_, answer) = crate::client::call(&self.client, "listSurveys", params, body).await?;
         crate::json::answer::<SurveyList>("listSurveys", &answer)
     }
-    ///The pages of `listSurveys`, from the first one these parameters give.
+    /// The pages of `listSurveys`, from the first one these parameters give.
     #[uniffi::method(default(skip = None, limit = None, r#type = None))]
     pub fn list_pages(
         &self,
@@ -2993,16 +2993,16 @@ impl Surveys {
         crate::pages::Pages::start(&self.client, "listSurveys", params)
     }
 }
-///The `tags` operations.
+/// The `tags` operations.
 #[derive(uniffi::Object)]
 pub struct Tags {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Tags {
-    ///`listLocationTags`: List a location's tags.
+    /// `listLocationTags`: List a location's tags.
     ///
-    ///Lists every tag the location defines, all at once.
+    /// Lists every tag the location defines, all at once.
     pub async fn list(
         &self,
         location_id: String,
@@ -3015,9 +3015,9 @@ impl Tags {
             crate::client::call(&self.client, "listLocationTags", params, body).await?;
         crate::json::answer::<LocationTagList>("listLocationTags", &answer)
     }
-    ///`createLocationTag`: Create a tag.
+    /// `createLocationTag`: Create a tag.
     ///
-    ///Adds a tag to the location. HighLevel documents the success status as 200, not 201.
+    /// Adds a tag to the location. HighLevel documents the success status as 200, not 201.
     pub async fn create(
         &self,
         location_id: String,
@@ -3036,7 +3036,7 @@ impl Tags {
             crate::client::call(&self.client, "createLocationTag", params, body).await?;
         crate::json::answer::<LocationTagEnvelope>("createLocationTag", &answer)
     }
-    ///`getLocationTag`: Get a tag.
+    /// `getLocationTag`: Get a tag.
     pub async fn get(
         &self,
         location_id: String,
@@ -3051,7 +3051,7 @@ impl Tags {
         let (_, answer) = crate::client::call(&self.client, "getLocationTag", params, body).await?;
         crate::json::answer::<LocationTagEnvelope>("getLocationTag", &answer)
     }
-    ///`updateLocationTag`: Rename a tag.
+    /// `updateLocationTag`: Rename a tag.
     pub async fn update(
         &self,
         location_id: String,
@@ -3073,9 +3073,9 @@ impl Tags {
             crate::client::call(&self.client, "updateLocationTag", params, body).await?;
         crate::json::answer::<LocationTagEnvelope>("updateLocationTag", &answer)
     }
-    ///`deleteLocationTag`: Delete a tag.
+    /// `deleteLocationTag`: Delete a tag.
     ///
-    ///Removes the tag from the location. The answer is `{succeded}`.
+    /// Removes the tag from the location. The answer is `{succeded}`.
     pub async fn delete(
         &self,
         location_id: String,
@@ -3092,19 +3092,19 @@ impl Tags {
         crate::json::answer::<Succeded>("deleteLocationTag", &answer)
     }
 }
-///The `users` operations.
+/// The `users` operations.
 #[derive(uniffi::Object)]
 pub struct Users {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Users {
-    ///`listUsers`: List a location's users.
+    /// `listUsers`: List a location's users.
     ///
-    ///Lists every user with access to the location, all at once. HighLevel has deprecated
-    ///this operation in favour of `GET /users/search` (which takes a `companyId` and pages
-    ///with `skip`/`limit`) and dropped it from its v3 description; Maton documents this one.
-    ///HighLevel's official description accepts only a sub-account token here.
+    /// Lists every user with access to the location, all at once. HighLevel has deprecated
+    /// this operation in favour of `GET /users/search` (which takes a `companyId` and pages
+    /// with `skip`/`limit`) and dropped it from its v3 description; Maton documents this one.
+    /// HighLevel's official description accepts only a sub-account token here.
     pub async fn list(
         &self,
         location_id: String,
@@ -3117,16 +3117,16 @@ impl Users {
         crate::json::answer::<UserList>("listUsers", &answer)
     }
 }
-///The `workflows` operations.
+/// The `workflows` operations.
 #[derive(uniffi::Object)]
 pub struct Workflows {
     client: ::highlevel::Client,
 }
 #[uniffi::export]
 impl Workflows {
-    ///`listWorkflows`: List the workflows of a location.
+    /// `listWorkflows`: List the workflows of a location.
     ///
-    ///Answers the whole list in one go; there is no paging.
+    /// Answers the whole list in one go; there is no paging.
     pub async fn list(
         &self,
         location_id: String,
@@ -3139,55 +3139,55 @@ impl Workflows {
         crate::json::answer::<WorkflowList>("listWorkflows", &answer)
     }
 }
-///A business (company) of a location.
+/// A business (company) of a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Business {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///`address`.
+    /// `address`.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///`country`.
+    /// `country`.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
-    ///Who created it; its fields are not documented.
+    /// Who created it; its fields are not documented.
     #[uniffi(default = None)]
     pub created_by: ::std::option::Option<::std::string::String>,
-    ///Who last changed it; its fields are not documented.
+    /// Who last changed it; its fields are not documented.
     #[uniffi(default = None)]
     pub updated_by: ::std::option::Option<::std::string::String>,
-    ///Creation time, ISO-8601.
+    /// Creation time, ISO-8601.
     #[uniffi(default = None)]
     pub created_at: ::std::option::Option<String>,
-    ///Last change, ISO-8601.
+    /// Last change, ISO-8601.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -3242,10 +3242,10 @@ impl crate::json::ToJson for Business {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `BusinessEnvelope` schema.
+/// The `BusinessEnvelope` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct BusinessEnvelope {
-    ///`business`.
+    /// `business`.
     #[uniffi(default = None)]
     pub business: ::std::option::Option<Business>,
     /// The fields the description does not name, and documented fields whose value
@@ -3270,13 +3270,13 @@ impl crate::json::ToJson for BusinessEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `BusinessList` schema.
+/// The `BusinessList` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct BusinessList {
-    ///Sent per Maton's example; HighLevel's official description omits it.
+    /// Sent per Maton's example; HighLevel's official description omits it.
     #[uniffi(default = None)]
     pub success: ::std::option::Option<bool>,
-    ///`businesses`.
+    /// `businesses`.
     #[uniffi(default = None)]
     pub businesses: ::std::option::Option<::std::vec::Vec<Business>>,
     /// The fields the description does not name, and documented fields whose value
@@ -3303,13 +3303,13 @@ impl crate::json::ToJson for BusinessList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The answer of create and update; `buiseness` is the real key's spelling.
+/// The answer of create and update; `buiseness` is the real key's spelling.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct BusinessSaved {
-    ///`success`.
+    /// `success`.
     #[uniffi(default = None)]
     pub success: ::std::option::Option<bool>,
-    ///`buiseness`.
+    /// `buiseness`.
     #[uniffi(default = None)]
     pub buiseness: ::std::option::Option<Business>,
     /// The fields the description does not name, and documented fields whose value
@@ -3336,179 +3336,179 @@ impl crate::json::ToJson for BusinessSaved {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A booking calendar and its settings.
+/// A booking calendar and its settings.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Calendar {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///The calendar group it is filed in.
+    /// The calendar group it is filed in.
     #[uniffi(default = None)]
     pub group_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
-    ///The path part of its public booking page.
+    /// The path part of its public booking page.
     #[uniffi(default = None)]
     pub slug: ::std::option::Option<String>,
-    ///`widgetSlug`.
+    /// `widgetSlug`.
     #[uniffi(default = None)]
     pub widget_slug: ::std::option::Option<String>,
-    ///Booking widget layout, `default` (neo) or `classic`.
+    /// Booking widget layout, `default` (neo) or `classic`.
     #[uniffi(default = None)]
     pub widget_type: ::std::option::Option<String>,
-    ///One of `round_robin`, `event`, `class_booking`, `collective`, `service_booking`,
-    ///`personal`.
+    /// One of `round_robin`, `event`, `class_booking`, `collective`, `service_booking`,
+    /// `personal`.
     #[uniffi(default = None)]
     pub calendar_type: ::std::option::Option<String>,
-    ///How round-robin calendars assign bookings, such as
-    ///`RoundRobin_OptimizeForAvailability`.
+    /// How round-robin calendars assign bookings, such as
+    /// `RoundRobin_OptimizeForAvailability`.
     #[uniffi(default = None)]
     pub event_type: ::std::option::Option<String>,
-    ///Template for the title of booked events, such as `{{contact.name}}`.
+    /// Template for the title of booked events, such as `{{contact.name}}`.
     #[uniffi(default = None)]
     pub event_title: ::std::option::Option<String>,
-    ///Hex colour of its events, such as `#039be5`.
+    /// Hex colour of its events, such as `#039be5`.
     #[uniffi(default = None)]
     pub event_color: ::std::option::Option<String>,
-    ///Deprecated in favour of `locationConfigurations`.
+    /// Deprecated in favour of `locationConfigurations`.
     #[uniffi(default = None)]
     pub meeting_location: ::std::option::Option<String>,
-    ///`locationConfigurations`.
+    /// `locationConfigurations`.
     #[uniffi(default = None)]
     pub location_configurations:
         ::std::option::Option<::std::vec::Vec<CalendarLocationConfiguration>>,
-    ///Users who take bookings; a personal calendar has exactly one.
+    /// Users who take bookings; a personal calendar has exactly one.
     #[uniffi(default = None)]
     pub team_members: ::std::option::Option<::std::vec::Vec<CalendarTeamMember>>,
-    ///Length of one appointment, in `slotDurationUnit`.
+    /// Length of one appointment, in `slotDurationUnit`.
     #[uniffi(default = None)]
     pub slot_duration: ::std::option::Option<f64>,
-    ///`mins` or `hours`.
+    /// `mins` or `hours`.
     #[uniffi(default = None)]
     pub slot_duration_unit: ::std::option::Option<String>,
-    ///Spacing between offered slot starts, in `slotIntervalUnit`.
+    /// Spacing between offered slot starts, in `slotIntervalUnit`.
     #[uniffi(default = None)]
     pub slot_interval: ::std::option::Option<f64>,
-    ///`slotIntervalUnit`.
+    /// `slotIntervalUnit`.
     #[uniffi(default = None)]
     pub slot_interval_unit: ::std::option::Option<String>,
-    ///Time kept free after each appointment, in `slotBufferUnit`.
+    /// Time kept free after each appointment, in `slotBufferUnit`.
     #[uniffi(default = None)]
     pub slot_buffer: ::std::option::Option<f64>,
-    ///`slotBufferUnit`.
+    /// `slotBufferUnit`.
     #[uniffi(default = None)]
     pub slot_buffer_unit: ::std::option::Option<String>,
-    ///Time kept free before each appointment, in `preBufferUnit`.
+    /// Time kept free before each appointment, in `preBufferUnit`.
     #[uniffi(default = None)]
     pub pre_buffer: ::std::option::Option<f64>,
-    ///`preBufferUnit`.
+    /// `preBufferUnit`.
     #[uniffi(default = None)]
     pub pre_buffer_unit: ::std::option::Option<String>,
-    ///Bookings allowed per slot and user (seats, for class calendars).
+    /// Bookings allowed per slot and user (seats, for class calendars).
     #[uniffi(default = None)]
     pub appoinment_per_slot: ::std::option::Option<f64>,
-    ///Bookings allowed per day.
+    /// Bookings allowed per day.
     #[uniffi(default = None)]
     pub appoinment_per_day: ::std::option::Option<f64>,
-    ///Minimum notice before a booking, in `allowBookingAfterUnit`.
+    /// Minimum notice before a booking, in `allowBookingAfterUnit`.
     #[uniffi(default = None)]
     pub allow_booking_after: ::std::option::Option<f64>,
-    ///`allowBookingAfterUnit`.
+    /// `allowBookingAfterUnit`.
     #[uniffi(default = None)]
     pub allow_booking_after_unit: ::std::option::Option<String>,
-    ///How far ahead bookings are allowed, in `allowBookingForUnit`.
+    /// How far ahead bookings are allowed, in `allowBookingForUnit`.
     #[uniffi(default = None)]
     pub allow_booking_for: ::std::option::Option<f64>,
-    ///`allowBookingForUnit`.
+    /// `allowBookingForUnit`.
     #[uniffi(default = None)]
     pub allow_booking_for_unit: ::std::option::Option<String>,
-    ///The weekly standard availability.
+    /// The weekly standard availability.
     #[uniffi(default = None)]
     pub open_hours: ::std::option::Option<::std::vec::Vec<CalendarOpenHour>>,
-    ///Date-specific (custom) availability.
+    /// Date-specific (custom) availability.
     #[uniffi(default = None)]
     pub availabilities: ::std::option::Option<::std::vec::Vec<CalendarAvailability>>,
-    ///Which availability counts: 0 open hours only, 1 custom availabilities only,
-    ///null both.
+    /// Which availability counts: 0 open hours only, 1 custom availabilities only,
+    /// null both.
     #[uniffi(default = None)]
     pub availability_type: ::std::option::Option<f64>,
-    ///`enableRecurring`.
+    /// `enableRecurring`.
     #[uniffi(default = None)]
     pub enable_recurring: ::std::option::Option<bool>,
-    ///`recurring`.
+    /// `recurring`.
     #[uniffi(default = None)]
     pub recurring: ::std::option::Option<CalendarRecurring>,
-    ///`formId`.
+    /// `formId`.
     #[uniffi(default = None)]
     pub form_id: ::std::option::Option<String>,
-    ///`stickyContact`.
+    /// `stickyContact`.
     #[uniffi(default = None)]
     pub sticky_contact: ::std::option::Option<bool>,
-    ///`isLivePaymentMode`.
+    /// `isLivePaymentMode`.
     #[uniffi(default = None)]
     pub is_live_payment_mode: ::std::option::Option<bool>,
-    ///`autoConfirm`.
+    /// `autoConfirm`.
     #[uniffi(default = None)]
     pub auto_confirm: ::std::option::Option<bool>,
-    ///`shouldSendAlertEmailsToAssignedMember`.
+    /// `shouldSendAlertEmailsToAssignedMember`.
     #[uniffi(default = None)]
     pub should_send_alert_emails_to_assigned_member: ::std::option::Option<bool>,
-    ///`alertEmail`.
+    /// `alertEmail`.
     #[uniffi(default = None)]
     pub alert_email: ::std::option::Option<String>,
-    ///`googleInvitationEmails`.
+    /// `googleInvitationEmails`.
     #[uniffi(default = None)]
     pub google_invitation_emails: ::std::option::Option<bool>,
-    ///`allowReschedule`.
+    /// `allowReschedule`.
     #[uniffi(default = None)]
     pub allow_reschedule: ::std::option::Option<bool>,
-    ///`allowCancellation`.
+    /// `allowCancellation`.
     #[uniffi(default = None)]
     pub allow_cancellation: ::std::option::Option<bool>,
-    ///`shouldAssignContactToTeamMember`.
+    /// `shouldAssignContactToTeamMember`.
     #[uniffi(default = None)]
     pub should_assign_contact_to_team_member: ::std::option::Option<bool>,
-    ///`shouldSkipAssigningContactForExisting`.
+    /// `shouldSkipAssigningContactForExisting`.
     #[uniffi(default = None)]
     pub should_skip_assigning_contact_for_existing: ::std::option::Option<bool>,
-    ///`notes`.
+    /// `notes`.
     #[uniffi(default = None)]
     pub notes: ::std::option::Option<String>,
-    ///`pixelId`.
+    /// `pixelId`.
     #[uniffi(default = None)]
     pub pixel_id: ::std::option::Option<String>,
-    ///`RedirectURL` or `ThankYouMessage`.
+    /// `RedirectURL` or `ThankYouMessage`.
     #[uniffi(default = None)]
     pub form_submit_type: ::std::option::Option<String>,
-    ///`formSubmitRedirectURL`.
+    /// `formSubmitRedirectURL`.
     #[uniffi(default = None)]
     pub form_submit_redirect_url: ::std::option::Option<String>,
-    ///`formSubmitThanksMessage`.
+    /// `formSubmitThanksMessage`.
     #[uniffi(default = None)]
     pub form_submit_thanks_message: ::std::option::Option<String>,
-    ///`count_only` or `collect_detail`.
+    /// `count_only` or `collect_detail`.
     #[uniffi(default = None)]
     pub guest_type: ::std::option::Option<String>,
-    ///`consentLabel`.
+    /// `consentLabel`.
     #[uniffi(default = None)]
     pub consent_label: ::std::option::Option<String>,
-    ///`calendarCoverImage`.
+    /// `calendarCoverImage`.
     #[uniffi(default = None)]
     pub calendar_cover_image: ::std::option::Option<String>,
-    ///`lookBusyConfig`.
+    /// `lookBusyConfig`.
     #[uniffi(default = None)]
     pub look_busy_config: ::std::option::Option<CalendarLookBusyConfig>,
-    ///Deprecated; HighLevel has separate calendar notification endpoints.
+    /// Deprecated; HighLevel has separate calendar notification endpoints.
     #[uniffi(default = None)]
     pub notifications: ::std::option::Option<::std::vec::Vec<CalendarNotification>>,
-    ///False for a draft calendar.
+    /// False for a draft calendar.
     #[uniffi(default = None)]
     pub is_active: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -3724,19 +3724,19 @@ impl crate::json::ToJson for Calendar {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Custom availability for one date.
+/// Custom availability for one date.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarAvailability {
-    ///Needed to change or delete an existing entry.
+    /// Needed to change or delete an existing entry.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///The local date, written as `YYYY-MM-DDT00:00:00.000Z`.
+    /// The local date, written as `YYYY-MM-DDT00:00:00.000Z`.
     #[uniffi(default = None)]
     pub date: ::std::option::Option<String>,
-    ///`hours`.
+    /// `hours`.
     #[uniffi(default = None)]
     pub hours: ::std::option::Option<::std::vec::Vec<CalendarHours>>,
-    ///`deleted`.
+    /// `deleted`.
     #[uniffi(default = None)]
     pub deleted: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -3767,10 +3767,10 @@ impl crate::json::ToJson for CalendarAvailability {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CalendarEnvelope` schema.
+/// The `CalendarEnvelope` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarEnvelope {
-    ///`calendar`.
+    /// `calendar`.
     #[uniffi(default = None)]
     pub calendar: ::std::option::Option<Calendar>,
     /// The fields the description does not name, and documented fields whose value
@@ -3795,70 +3795,70 @@ impl crate::json::ToJson for CalendarEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///An appointment, or one occurrence of a recurring one.
+/// An appointment, or one occurrence of a recurring one.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarEvent {
-    ///The event id, or an instance id for an occurrence of a recurring event.
+    /// The event id, or an instance id for an occurrence of a recurring event.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///Where it takes place, such as a meeting link.
+    /// Where it takes place, such as a meeting link.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<String>,
-    ///`calendarId`.
+    /// `calendarId`.
     #[uniffi(default = None)]
     pub calendar_id: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///`groupId`.
+    /// `groupId`.
     #[uniffi(default = None)]
     pub group_id: ::std::option::Option<String>,
-    ///Such as `confirmed`, `new`, `cancelled`, `showed`, `noshow`.
+    /// Such as `confirmed`, `new`, `cancelled`, `showed`, `noshow`.
     #[uniffi(default = None)]
     pub appointment_status: ::std::option::Option<String>,
-    ///The user who owns the appointment.
+    /// The user who owns the appointment.
     #[uniffi(default = None)]
     pub assigned_user_id: ::std::option::Option<String>,
-    ///Further users taking part.
+    /// Further users taking part.
     #[uniffi(default = None)]
     pub users: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`notes`.
+    /// `notes`.
     #[uniffi(default = None)]
     pub notes: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
-    ///`isRecurring`.
+    /// `isRecurring`.
     #[uniffi(default = None)]
     pub is_recurring: ::std::option::Option<bool>,
-    ///The recurrence rule (RFC 5545), for recurring events.
+    /// The recurrence rule (RFC 5545), for recurring events.
     #[uniffi(default = None)]
     pub rrule: ::std::option::Option<String>,
-    ///The recurring event an occurrence belongs to.
+    /// The recurring event an occurrence belongs to.
     #[uniffi(default = None)]
     pub master_event_id: ::std::option::Option<String>,
-    ///Start, ISO-8601 with offset.
+    /// Start, ISO-8601 with offset.
     #[uniffi(default = None)]
     pub start_time: ::std::option::Option<String>,
-    ///End, ISO-8601 with offset.
+    /// End, ISO-8601 with offset.
     #[uniffi(default = None)]
     pub end_time: ::std::option::Option<String>,
-    ///`dateAdded`.
+    /// `dateAdded`.
     #[uniffi(default = None)]
     pub date_added: ::std::option::Option<String>,
-    ///`dateUpdated`.
+    /// `dateUpdated`.
     #[uniffi(default = None)]
     pub date_updated: ::std::option::Option<String>,
-    ///Rooms or equipment booked with it.
+    /// Rooms or equipment booked with it.
     #[uniffi(default = None)]
     pub assigned_resources: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`createdBy`.
+    /// `createdBy`.
     #[uniffi(default = None)]
     pub created_by: ::std::option::Option<CalendarEventCreatedBy>,
     /// The fields the description does not name, and documented fields whose value
@@ -3931,13 +3931,13 @@ impl crate::json::ToJson for CalendarEvent {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Who booked the appointment, and through what.
+/// Who booked the appointment, and through what.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarEventCreatedBy {
-    ///`userId`.
+    /// `userId`.
     #[uniffi(default = None)]
     pub user_id: ::std::option::Option<String>,
-    ///`source`.
+    /// `source`.
     #[uniffi(default = None)]
     pub source: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -3964,10 +3964,10 @@ impl crate::json::ToJson for CalendarEventCreatedBy {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CalendarEventList` schema.
+/// The `CalendarEventList` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarEventList {
-    ///`events`.
+    /// `events`.
     #[uniffi(default = None)]
     pub events: ::std::option::Option<::std::vec::Vec<CalendarEvent>>,
     /// The fields the description does not name, and documented fields whose value
@@ -3992,11 +3992,11 @@ impl crate::json::ToJson for CalendarEventList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Free slots keyed by date (`YYYY-MM-DD`); the keys are not fixed, so each is an entry
-///of the additional properties. The answer may also carry a `traceId`.
+/// Free slots keyed by date (`YYYY-MM-DD`); the keys are not fixed, so each is an entry
+/// of the additional properties. The answer may also carry a `traceId`.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarFreeSlots {
-    ///`traceId`.
+    /// `traceId`.
     #[uniffi(default = None)]
     pub trace_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -4021,25 +4021,25 @@ impl crate::json::ToJson for CalendarFreeSlots {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A group that calendars are filed in.
+/// A group that calendars are filed in.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarGroup {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
-    ///`slug`.
+    /// `slug`.
     #[uniffi(default = None)]
     pub slug: ::std::option::Option<String>,
-    ///`isActive`.
+    /// `isActive`.
     #[uniffi(default = None)]
     pub is_active: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -4074,10 +4074,10 @@ impl crate::json::ToJson for CalendarGroup {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CalendarGroupList` schema.
+/// The `CalendarGroupList` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarGroupList {
-    ///`groups`.
+    /// `groups`.
     #[uniffi(default = None)]
     pub groups: ::std::option::Option<::std::vec::Vec<CalendarGroup>>,
     /// The fields the description does not name, and documented fields whose value
@@ -4102,19 +4102,19 @@ impl crate::json::ToJson for CalendarGroupList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One open interval within a day.
+/// One open interval within a day.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarHours {
-    ///`openHour`.
+    /// `openHour`.
     #[uniffi(default = None)]
     pub open_hour: ::std::option::Option<i64>,
-    ///`openMinute`.
+    /// `openMinute`.
     #[uniffi(default = None)]
     pub open_minute: ::std::option::Option<i64>,
-    ///`closeHour`.
+    /// `closeHour`.
     #[uniffi(default = None)]
     pub close_hour: ::std::option::Option<i64>,
-    ///`closeMinute`.
+    /// `closeMinute`.
     #[uniffi(default = None)]
     pub close_minute: ::std::option::Option<i64>,
     /// The fields the description does not name, and documented fields whose value
@@ -4145,10 +4145,10 @@ impl crate::json::ToJson for CalendarHours {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CalendarList` schema.
+/// The `CalendarList` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarList {
-    ///`calendars`.
+    /// `calendars`.
     #[uniffi(default = None)]
     pub calendars: ::std::option::Option<::std::vec::Vec<Calendar>>,
     /// The fields the description does not name, and documented fields whose value
@@ -4173,17 +4173,17 @@ impl crate::json::ToJson for CalendarList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Where a meeting takes place. `kind` is needed when writing.
+/// Where a meeting takes place. `kind` is needed when writing.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarLocationConfiguration {
-    ///Such as `custom`, `zoom_conference`, `google_conference`, `inbound_call`,
-    ///`outbound_call`, `physical`, `booker` or `ms_teams_conference`.
+    /// Such as `custom`, `zoom_conference`, `google_conference`, `inbound_call`,
+    /// `outbound_call`, `physical`, `booker` or `ms_teams_conference`.
     #[uniffi(default = None)]
     pub kind: ::std::option::Option<String>,
-    ///Address, phone number or link, for the kinds that take one.
+    /// Address, phone number or link, for the kinds that take one.
     #[uniffi(default = None)]
     pub location: ::std::option::Option<String>,
-    ///`meetingId`.
+    /// `meetingId`.
     #[uniffi(default = None)]
     pub meeting_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -4213,13 +4213,13 @@ impl crate::json::ToJson for CalendarLocationConfiguration {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Hides a share of the free slots so the calendar looks busier.
+/// Hides a share of the free slots so the calendar looks busier.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarLookBusyConfig {
-    ///`enabled`.
+    /// `enabled`.
     #[uniffi(default = None)]
     pub enabled: ::std::option::Option<bool>,
-    ///Percentage of slots hidden.
+    /// Percentage of slots hidden.
     #[uniffi(default = None)]
     pub look_busy_percentage: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -4250,25 +4250,25 @@ impl crate::json::ToJson for CalendarLookBusyConfig {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A deprecated per-calendar email notification setting.
+/// A deprecated per-calendar email notification setting.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarNotification {
-    ///`type`.
+    /// `type`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///`shouldSendToContact`.
+    /// `shouldSendToContact`.
     #[uniffi(default = None)]
     pub should_send_to_contact: ::std::option::Option<bool>,
-    ///`shouldSendToGuest`.
+    /// `shouldSendToGuest`.
     #[uniffi(default = None)]
     pub should_send_to_guest: ::std::option::Option<bool>,
-    ///`shouldSendToUser`.
+    /// `shouldSendToUser`.
     #[uniffi(default = None)]
     pub should_send_to_user: ::std::option::Option<bool>,
-    ///`shouldSendToSelectedUsers`.
+    /// `shouldSendToSelectedUsers`.
     #[uniffi(default = None)]
     pub should_send_to_selected_users: ::std::option::Option<bool>,
-    ///Comma-separated email addresses.
+    /// Comma-separated email addresses.
     #[uniffi(default = None)]
     pub selected_users: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -4319,13 +4319,13 @@ impl crate::json::ToJson for CalendarNotification {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Opening hours that repeat on some days of the week.
+/// Opening hours that repeat on some days of the week.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarOpenHour {
-    ///Days, 0 (Sunday) to 6.
+    /// Days, 0 (Sunday) to 6.
     #[uniffi(default = None)]
     pub days_of_the_week: ::std::option::Option<::std::vec::Vec<i64>>,
-    ///`hours`.
+    /// `hours`.
     #[uniffi(default = None)]
     pub hours: ::std::option::Option<::std::vec::Vec<CalendarHours>>,
     /// The fields the description does not name, and documented fields whose value
@@ -4352,19 +4352,19 @@ impl crate::json::ToJson for CalendarOpenHour {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Settings of recurring appointments.
+/// Settings of recurring appointments.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarRecurring {
-    ///`DAILY`, `WEEKLY` or `MONTHLY`.
+    /// `DAILY`, `WEEKLY` or `MONTHLY`.
     #[uniffi(default = None)]
     pub freq: ::std::option::Option<String>,
-    ///Number of occurrences (at most 24).
+    /// Number of occurrences (at most 24).
     #[uniffi(default = None)]
     pub count: ::std::option::Option<f64>,
-    ///What to do when an occurrence is taken, `skip`, `continue` or `book_next`.
+    /// What to do when an occurrence is taken, `skip`, `continue` or `book_next`.
     #[uniffi(default = None)]
     pub booking_option: ::std::option::Option<String>,
-    ///`confirmed` or `new`.
+    /// `confirmed` or `new`.
     #[uniffi(default = None)]
     pub booking_overlap_default_status: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -4402,28 +4402,28 @@ impl crate::json::ToJson for CalendarRecurring {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A user taking bookings on a calendar. `userId` is needed when writing.
+/// A user taking bookings on a calendar. `userId` is needed when writing.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CalendarTeamMember {
-    ///`userId`.
+    /// `userId`.
     #[uniffi(default = None)]
     pub user_id: ::std::option::Option<String>,
-    ///Round-robin weight, 0, 0.5 or 1.
+    /// Round-robin weight, 0, 0.5 or 1.
     #[uniffi(default = None)]
     pub priority: ::std::option::Option<f64>,
-    ///Whether the member currently takes bookings (sent in Maton's examples).
+    /// Whether the member currently takes bookings (sent in Maton's examples).
     #[uniffi(default = None)]
     pub selected: ::std::option::Option<bool>,
-    ///The primary member of a collective calendar; only one may be.
+    /// The primary member of a collective calendar; only one may be.
     #[uniffi(default = None)]
     pub is_primary: ::std::option::Option<bool>,
-    ///Deprecated in favour of `locationConfigurations`.
+    /// Deprecated in favour of `locationConfigurations`.
     #[uniffi(default = None)]
     pub meeting_location_type: ::std::option::Option<String>,
-    ///Deprecated in favour of `locationConfigurations`.
+    /// Deprecated in favour of `locationConfigurations`.
     #[uniffi(default = None)]
     pub meeting_location: ::std::option::Option<String>,
-    ///`locationConfigurations`.
+    /// `locationConfigurations`.
     #[uniffi(default = None)]
     pub location_configurations:
         ::std::option::Option<::std::vec::Vec<CalendarLocationConfiguration>>,
@@ -4469,19 +4469,19 @@ impl crate::json::ToJson for CalendarTeamMember {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A marketing campaign.
+/// A marketing campaign.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Campaign {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///Such as `draft` or `published`.
+    /// Such as `draft` or `published`.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -4512,10 +4512,10 @@ impl crate::json::ToJson for Campaign {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The campaigns of a location.
+/// The campaigns of a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CampaignList {
-    ///`campaigns`.
+    /// `campaigns`.
     #[uniffi(default = None)]
     pub campaigns: ::std::option::Option<::std::vec::Vec<Campaign>>,
     /// The fields the description does not name, and documented fields whose value
@@ -4540,31 +4540,31 @@ impl crate::json::ToJson for CampaignList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One stored token and the app it belongs to.
+/// One stored token and the app it belongs to.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Connection {
-    ///`connection_id`.
+    /// `connection_id`.
     #[uniffi(default = None)]
     pub connection_id: ::std::option::Option<String>,
-    ///`ACTIVE` once the token is entered; `PENDING` before.
+    /// `ACTIVE` once the token is entered; `PENDING` before.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///The app, `highlevel-pit` for HighLevel.
+    /// The app, `highlevel-pit` for HighLevel.
     #[uniffi(default = None)]
     pub app: ::std::option::Option<String>,
-    ///How the token was given, `API_KEY` for a Private Integration Token.
+    /// How the token was given, `API_KEY` for a Private Integration Token.
     #[uniffi(default = None)]
     pub method: ::std::option::Option<String>,
-    ///Where a person enters the token (on a pending connection).
+    /// Where a person enters the token (on a pending connection).
     #[uniffi(default = None)]
     pub url: ::std::option::Option<String>,
-    ///`creation_time`.
+    /// `creation_time`.
     #[uniffi(default = None)]
     pub creation_time: ::std::option::Option<String>,
-    ///`last_updated_time`.
+    /// `last_updated_time`.
     #[uniffi(default = None)]
     pub last_updated_time: ::std::option::Option<String>,
-    ///`metadata`.
+    /// `metadata`.
     #[uniffi(default = None)]
     pub metadata: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -4607,10 +4607,10 @@ impl crate::json::ToJson for Connection {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ConnectionEnvelope` schema.
+/// The `ConnectionEnvelope` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConnectionEnvelope {
-    ///`connection`.
+    /// `connection`.
     #[uniffi(default = None)]
     pub connection: ::std::option::Option<Connection>,
     /// The fields the description does not name, and documented fields whose value
@@ -4635,10 +4635,10 @@ impl crate::json::ToJson for ConnectionEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ConnectionList` schema.
+/// The `ConnectionList` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConnectionList {
-    ///`connections`.
+    /// `connections`.
     #[uniffi(default = None)]
     pub connections: ::std::option::Option<::std::vec::Vec<Connection>>,
     /// The fields the description does not name, and documented fields whose value
@@ -4663,126 +4663,126 @@ impl crate::json::ToJson for ConnectionList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A contact as the service returns it. The listing, the single read and the write answers
-///each carry a somewhat different subset of these fields; fields the contact lacks are
-///often sent as null.
+/// A contact as the service returns it. The listing, the single read and the write answers
+/// each carry a somewhat different subset of these fields; fields the contact lacks are
+/// often sent as null.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Contact {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///The full name (single read).
+    /// The full name (single read).
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///The full name, lower-cased (listing).
+    /// The full name, lower-cased (listing).
     #[uniffi(default = None)]
     pub contact_name: ::std::option::Option<String>,
-    ///`firstName`.
+    /// `firstName`.
     #[uniffi(default = None)]
     pub first_name: ::std::option::Option<String>,
-    ///`lastName`.
+    /// `lastName`.
     #[uniffi(default = None)]
     pub last_name: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///The phone number in E.164 form, such as `+15551234567`.
+    /// The phone number in E.164 form, such as `+15551234567`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`companyName`.
+    /// `companyName`.
     #[uniffi(default = None)]
     pub company_name: ::std::option::Option<String>,
-    ///`tags`.
+    /// `tags`.
     #[uniffi(default = None)]
     pub tags: ::std::option::Option<::std::vec::Vec<String>>,
-    ///The contact type, such as `lead` or `customer`.
+    /// The contact type, such as `lead` or `customer`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///Do-not-disturb on every channel.
+    /// Do-not-disturb on every channel.
     #[uniffi(default = None)]
     pub dnd: ::std::option::Option<bool>,
-    ///`dndSettings`.
+    /// `dndSettings`.
     #[uniffi(default = None)]
     pub dnd_settings: ::std::option::Option<ContactDndSettings>,
-    ///`inboundDndSettings`.
+    /// `inboundDndSettings`.
     #[uniffi(default = None)]
     pub inbound_dnd_settings: ::std::option::Option<ContactInboundDndSettings>,
-    ///Where the contact came from, such as `public api` or a form's name.
+    /// Where the contact came from, such as `public api` or a form's name.
     #[uniffi(default = None)]
     pub source: ::std::option::Option<String>,
-    ///The id of the user the contact is assigned to.
+    /// The id of the user the contact is assigned to.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
-    ///`address1`.
+    /// `address1`.
     #[uniffi(default = None)]
     pub address1: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///Two-letter country code.
+    /// Two-letter country code.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///IANA time zone name, such as `America/Los_Angeles`.
+    /// IANA time zone name, such as `America/Los_Angeles`.
     #[uniffi(default = None)]
     pub timezone: ::std::option::Option<String>,
-    ///The birth date as an ISO-8601 date or date-time.
+    /// The birth date as an ISO-8601 date or date-time.
     #[uniffi(default = None)]
     pub date_of_birth: ::std::option::Option<String>,
-    ///ISO-8601 creation time.
+    /// ISO-8601 creation time.
     #[uniffi(default = None)]
     pub date_added: ::std::option::Option<String>,
-    ///ISO-8601 time of the last change.
+    /// ISO-8601 time of the last change.
     #[uniffi(default = None)]
     pub date_updated: ::std::option::Option<String>,
-    ///ISO-8601 time of the contact's last activity.
+    /// ISO-8601 time of the contact's last activity.
     #[uniffi(default = None)]
     pub last_activity: ::std::option::Option<String>,
-    ///`customFields`.
+    /// `customFields`.
     #[uniffi(default = None)]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<ContactCustomField>>,
-    ///Email addresses besides `email`; items are left untyped.
+    /// Email addresses besides `email`; items are left untyped.
     #[uniffi(default = None)]
     pub additional_emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Phone numbers besides `phone`; items are left untyped.
+    /// Phone numbers besides `phone`; items are left untyped.
     #[uniffi(default = None)]
     pub additional_phones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The id of the business (company) the contact belongs to.
+    /// The id of the business (company) the contact belongs to.
     #[uniffi(default = None)]
     pub business_id: ::std::option::Option<String>,
-    ///Ids of the users following the contact.
+    /// Ids of the users following the contact.
     #[uniffi(default = None)]
     pub followers: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`attributionSource`.
+    /// `attributionSource`.
     #[uniffi(default = None)]
     pub attribution_source: ::std::option::Option<ContactAttribution>,
-    ///`lastAttributionSource`.
+    /// `lastAttributionSource`.
     #[uniffi(default = None)]
     pub last_attribution_source: ::std::option::Option<ContactAttribution>,
-    ///`attributions`.
+    /// `attributions`.
     #[uniffi(default = None)]
     pub attributions: ::std::option::Option<::std::vec::Vec<ContactAttribution>>,
-    ///`visitorId`.
+    /// `visitorId`.
     #[uniffi(default = None)]
     pub visitor_id: ::std::option::Option<String>,
-    ///`deleted`.
+    /// `deleted`.
     #[uniffi(default = None)]
     pub deleted: ::std::option::Option<bool>,
-    ///`bounceEmail`.
+    /// `bounceEmail`.
     #[uniffi(default = None)]
     pub bounce_email: ::std::option::Option<bool>,
-    ///`unsubscribeEmail`.
+    /// `unsubscribeEmail`.
     #[uniffi(default = None)]
     pub unsubscribe_email: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -4907,61 +4907,61 @@ impl crate::json::ToJson for Contact {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Where a contact came from (page, campaign and click identifiers).
+/// Where a contact came from (page, campaign and click identifiers).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactAttribution {
-    ///`url`.
+    /// `url`.
     #[uniffi(default = None)]
     pub url: ::std::option::Option<String>,
-    ///`campaign`.
+    /// `campaign`.
     #[uniffi(default = None)]
     pub campaign: ::std::option::Option<String>,
-    ///`campaignId`.
+    /// `campaignId`.
     #[uniffi(default = None)]
     pub campaign_id: ::std::option::Option<String>,
-    ///`utmSource`.
+    /// `utmSource`.
     #[uniffi(default = None)]
     pub utm_source: ::std::option::Option<String>,
-    ///`utmMedium`.
+    /// `utmMedium`.
     #[uniffi(default = None)]
     pub utm_medium: ::std::option::Option<String>,
-    ///`utmContent`.
+    /// `utmContent`.
     #[uniffi(default = None)]
     pub utm_content: ::std::option::Option<String>,
-    ///`referrer`.
+    /// `referrer`.
     #[uniffi(default = None)]
     pub referrer: ::std::option::Option<String>,
-    ///`fbclid`.
+    /// `fbclid`.
     #[uniffi(default = None)]
     pub fbclid: ::std::option::Option<String>,
-    ///`gclid`.
+    /// `gclid`.
     #[uniffi(default = None)]
     pub gclid: ::std::option::Option<String>,
-    ///`msclikid`.
+    /// `msclikid`.
     #[uniffi(default = None)]
     pub msclikid: ::std::option::Option<String>,
-    ///`dclid`.
+    /// `dclid`.
     #[uniffi(default = None)]
     pub dclid: ::std::option::Option<String>,
-    ///`fbc`.
+    /// `fbc`.
     #[uniffi(default = None)]
     pub fbc: ::std::option::Option<String>,
-    ///`fbp`.
+    /// `fbp`.
     #[uniffi(default = None)]
     pub fbp: ::std::option::Option<String>,
-    ///`fbEventId`.
+    /// `fbEventId`.
     #[uniffi(default = None)]
     pub fb_event_id: ::std::option::Option<String>,
-    ///`userAgent`.
+    /// `userAgent`.
     #[uniffi(default = None)]
     pub user_agent: ::std::option::Option<String>,
-    ///`ip`.
+    /// `ip`.
     #[uniffi(default = None)]
     pub ip: ::std::option::Option<String>,
-    ///`medium`.
+    /// `medium`.
     #[uniffi(default = None)]
     pub medium: ::std::option::Option<String>,
-    ///`mediumId`.
+    /// `mediumId`.
     #[uniffi(default = None)]
     pub medium_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -5020,14 +5020,14 @@ impl crate::json::ToJson for ContactAttribution {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The value a contact holds for one custom field.
+/// The value a contact holds for one custom field.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactCustomField {
-    ///The custom field's id.
+    /// The custom field's id.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///The value; a string for text fields, but a number, a list or an object for other
-    ///field types, so it is left untyped.
+    /// The value; a string for text fields, but a number, a list or an object for other
+    /// field types, so it is left untyped.
     #[uniffi(default = None)]
     pub value: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -5054,18 +5054,18 @@ impl crate::json::ToJson for ContactCustomField {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A custom field value to set, named by the field's `id` or `key`.
+/// A custom field value to set, named by the field's `id` or `key`.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactCustomFieldInput {
-    ///The custom field's id.
+    /// The custom field's id.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///The custom field's key, such as `my_custom_field`.
+    /// The custom field's key, such as `my_custom_field`.
     #[uniffi(default = None)]
     pub key: ::std::option::Option<String>,
-    ///The value: a string for text, select and radio fields, a number for numeric and
-    ///monetary ones, a list of strings for checkbox and multi-select ones, an object for
-    ///file uploads.
+    /// The value: a string for text, select and radio fields, a number for numeric and
+    /// monetary ones, a list of strings for checkbox and multi-select ones, an object for
+    /// file uploads.
     #[uniffi(default = None)]
     pub field_value: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -5094,17 +5094,17 @@ impl crate::json::ToJson for ContactCustomFieldInput {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The do-not-disturb state of one channel.
+/// The do-not-disturb state of one channel.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactDndChannel {
-    ///`active`, `inactive` or (outbound only) `permanent`. HighLevel's official
-    ///description requires it whenever the channel is sent.
+    /// `active`, `inactive` or (outbound only) `permanent`. HighLevel's official
+    /// description requires it whenever the channel is sent.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///`message`.
+    /// `message`.
     #[uniffi(default = None)]
     pub message: ::std::option::Option<String>,
-    ///`code`.
+    /// `code`.
     #[uniffi(default = None)]
     pub code: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -5133,25 +5133,25 @@ impl crate::json::ToJson for ContactDndChannel {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Do-not-disturb state per outbound channel.
+/// Do-not-disturb state per outbound channel.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactDndSettings {
-    ///`Call`.
+    /// `Call`.
     #[uniffi(default = None)]
     pub call: ::std::option::Option<ContactDndChannel>,
-    ///`Email`.
+    /// `Email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<ContactDndChannel>,
-    ///`SMS`.
+    /// `SMS`.
     #[uniffi(default = None)]
     pub sms: ::std::option::Option<ContactDndChannel>,
-    ///`WhatsApp`.
+    /// `WhatsApp`.
     #[uniffi(default = None)]
     pub whats_app: ::std::option::Option<ContactDndChannel>,
-    ///`GMB`.
+    /// `GMB`.
     #[uniffi(default = None)]
     pub gmb: ::std::option::Option<ContactDndChannel>,
-    ///`FB`.
+    /// `FB`.
     #[uniffi(default = None)]
     pub fb: ::std::option::Option<ContactDndChannel>,
     /// The fields the description does not name, and documented fields whose value
@@ -5186,10 +5186,10 @@ impl crate::json::ToJson for ContactDndSettings {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ContactEnvelope` schema.
+/// The `ContactEnvelope` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactEnvelope {
-    ///`contact`.
+    /// `contact`.
     #[uniffi(default = None)]
     pub contact: ::std::option::Option<Contact>,
     /// The fields the description does not name, and documented fields whose value
@@ -5214,10 +5214,10 @@ impl crate::json::ToJson for ContactEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Do-not-disturb state for inbound messages.
+/// Do-not-disturb state for inbound messages.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactInboundDndSettings {
-    ///`all`.
+    /// `all`.
     #[uniffi(default = None)]
     pub all: ::std::option::Option<ContactDndChannel>,
     /// The fields the description does not name, and documented fields whose value
@@ -5242,17 +5242,17 @@ impl crate::json::ToJson for ContactInboundDndSettings {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of contacts. The live service sends `meta` (as Maton documents);
-///HighLevel's official description shows only `contacts` and `count`.
+/// One page of contacts. The live service sends `meta` (as Maton documents);
+/// HighLevel's official description shows only `contacts` and `count`.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactList {
-    ///`contacts`.
+    /// `contacts`.
     #[uniffi(default = None)]
     pub contacts: ::std::option::Option<::std::vec::Vec<Contact>>,
-    ///`meta`.
+    /// `meta`.
     #[uniffi(default = None)]
     pub meta: ::std::option::Option<ContactListMeta>,
-    ///The number of contacts (official description only).
+    /// The number of contacts (official description only).
     #[uniffi(default = None)]
     pub count: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -5281,29 +5281,29 @@ impl crate::json::ToJson for ContactList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Paging details of a contact listing.
+/// Paging details of a contact listing.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactListMeta {
-    ///How many contacts match in all.
+    /// How many contacts match in all.
     #[uniffi(default = None)]
     pub total: ::std::option::Option<f64>,
-    ///The cursor to send as `startAfter` for the next page (epoch milliseconds). Maton's
-    ///doc example shows a string here.
+    /// The cursor to send as `startAfter` for the next page (epoch milliseconds). Maton's
+    /// doc example shows a string here.
     #[uniffi(default = None)]
     pub start_after: ::std::option::Option<i64>,
-    ///The cursor to send as `startAfterId` for the next page.
+    /// The cursor to send as `startAfterId` for the next page.
     #[uniffi(default = None)]
     pub start_after_id: ::std::option::Option<String>,
-    ///The full URL of the next page, null on the last one.
+    /// The full URL of the next page, null on the last one.
     #[uniffi(default = None)]
     pub next_page_url: ::std::option::Option<String>,
-    ///`currentPage`.
+    /// `currentPage`.
     #[uniffi(default = None)]
     pub current_page: ::std::option::Option<f64>,
-    ///`nextPage`.
+    /// `nextPage`.
     #[uniffi(default = None)]
     pub next_page: ::std::option::Option<f64>,
-    ///`prevPage`.
+    /// `prevPage`.
     #[uniffi(default = None)]
     pub prev_page: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -5340,31 +5340,31 @@ impl crate::json::ToJson for ContactListMeta {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ContactNote` schema.
+/// The `ContactNote` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactNote {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`body`.
+    /// `body`.
     #[uniffi(default = None)]
     pub body: ::std::option::Option<String>,
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///A hex colour, such as `#FFAA00`.
+    /// A hex colour, such as `#FFAA00`.
     #[uniffi(default = None)]
     pub color: ::std::option::Option<String>,
-    ///`pinned`.
+    /// `pinned`.
     #[uniffi(default = None)]
     pub pinned: ::std::option::Option<bool>,
-    ///The id of the user who wrote the note.
+    /// The id of the user who wrote the note.
     #[uniffi(default = None)]
     pub user_id: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///ISO-8601 creation time.
+    /// ISO-8601 creation time.
     #[uniffi(default = None)]
     pub date_added: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -5403,10 +5403,10 @@ impl crate::json::ToJson for ContactNote {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ContactNoteEnvelope` schema.
+/// The `ContactNoteEnvelope` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactNoteEnvelope {
-    ///`note`.
+    /// `note`.
     #[uniffi(default = None)]
     pub note: ::std::option::Option<ContactNote>,
     /// The fields the description does not name, and documented fields whose value
@@ -5431,10 +5431,10 @@ impl crate::json::ToJson for ContactNoteEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ContactNoteList` schema.
+/// The `ContactNoteList` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactNoteList {
-    ///`notes`.
+    /// `notes`.
     #[uniffi(default = None)]
     pub notes: ::std::option::Option<::std::vec::Vec<ContactNote>>,
     /// The fields the description does not name, and documented fields whose value
@@ -5459,14 +5459,14 @@ impl crate::json::ToJson for ContactNoteList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The contact's tags after adding. `tagsAdded` is shown by Maton's doc; HighLevel's
-///official description has only `tags`.
+/// The contact's tags after adding. `tagsAdded` is shown by Maton's doc; HighLevel's
+/// official description has only `tags`.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactTagsAdded {
-    ///`tags`.
+    /// `tags`.
     #[uniffi(default = None)]
     pub tags: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`tagsAdded`.
+    /// `tagsAdded`.
     #[uniffi(default = None)]
     pub tags_added: ::std::option::Option<::std::vec::Vec<String>>,
     /// The fields the description does not name, and documented fields whose value
@@ -5493,14 +5493,14 @@ impl crate::json::ToJson for ContactTagsAdded {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The contact's tags after removing. `tagsRemoved` is shown by Maton's doc; HighLevel's
-///official description has only `tags`.
+/// The contact's tags after removing. `tagsRemoved` is shown by Maton's doc; HighLevel's
+/// official description has only `tags`.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactTagsRemoved {
-    ///`tags`.
+    /// `tags`.
     #[uniffi(default = None)]
     pub tags: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`tagsRemoved`.
+    /// `tagsRemoved`.
     #[uniffi(default = None)]
     pub tags_removed: ::std::option::Option<::std::vec::Vec<String>>,
     /// The fields the description does not name, and documented fields whose value
@@ -5527,10 +5527,10 @@ impl crate::json::ToJson for ContactTagsRemoved {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ContactTagsRequest` schema.
+/// The `ContactTagsRequest` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactTagsRequest {
-    ///The tag names to add or remove.
+    /// The tag names to add or remove.
     #[uniffi(default = None)]
     pub tags: ::std::option::Option<::std::vec::Vec<String>>,
     /// The fields the description does not name, and documented fields whose value
@@ -5555,28 +5555,28 @@ impl crate::json::ToJson for ContactTagsRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ContactTask` schema.
+/// The `ContactTask` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactTask {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///`body`.
+    /// `body`.
     #[uniffi(default = None)]
     pub body: ::std::option::Option<String>,
-    ///ISO-8601 due time.
+    /// ISO-8601 due time.
     #[uniffi(default = None)]
     pub due_date: ::std::option::Option<String>,
-    ///`completed`.
+    /// `completed`.
     #[uniffi(default = None)]
     pub completed: ::std::option::Option<bool>,
-    ///The id of the user responsible for the task.
+    /// The id of the user responsible for the task.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -5613,10 +5613,10 @@ impl crate::json::ToJson for ContactTask {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ContactTaskEnvelope` schema.
+/// The `ContactTaskEnvelope` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactTaskEnvelope {
-    ///`task`.
+    /// `task`.
     #[uniffi(default = None)]
     pub task: ::std::option::Option<ContactTask>,
     /// The fields the description does not name, and documented fields whose value
@@ -5641,10 +5641,10 @@ impl crate::json::ToJson for ContactTaskEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ContactTaskList` schema.
+/// The `ContactTaskList` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactTaskList {
-    ///`tasks`.
+    /// `tasks`.
     #[uniffi(default = None)]
     pub tasks: ::std::option::Option<::std::vec::Vec<ContactTask>>,
     /// The fields the description does not name, and documented fields whose value
@@ -5669,16 +5669,16 @@ impl crate::json::ToJson for ContactTaskList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The answer to an update; `succeded` is HighLevel's spelling.
+/// The answer to an update; `succeded` is HighLevel's spelling.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ContactUpdated {
-    ///`succeded`.
+    /// `succeded`.
     #[uniffi(default = None)]
     pub succeded: ::std::option::Option<bool>,
-    ///`succeeded`.
+    /// `succeeded`.
     #[uniffi(default = None)]
     pub succeeded: ::std::option::Option<bool>,
-    ///`contact`.
+    /// `contact`.
     #[uniffi(default = None)]
     pub contact: ::std::option::Option<Contact>,
     /// The fields the description does not name, and documented fields whose value
@@ -5707,76 +5707,76 @@ impl crate::json::ToJson for ContactUpdated {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A conversation as the search lists it.
+/// A conversation as the search lists it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Conversation {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///The contact's full name.
+    /// The contact's full name.
     #[uniffi(default = None)]
     pub full_name: ::std::option::Option<String>,
-    ///The contact's display name, used when there is no full name.
+    /// The contact's display name, used when there is no full name.
     #[uniffi(default = None)]
     pub contact_name: ::std::option::Option<String>,
-    ///`companyName`.
+    /// `companyName`.
     #[uniffi(default = None)]
     pub company_name: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///The channel, such as `TYPE_PHONE` or `TYPE_EMAIL`.
+    /// The channel, such as `TYPE_PHONE` or `TYPE_EMAIL`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///`lastMessageBody`.
+    /// `lastMessageBody`.
     #[uniffi(default = None)]
     pub last_message_body: ::std::option::Option<String>,
-    ///When the last message was sent, epoch milliseconds.
+    /// When the last message was sent, epoch milliseconds.
     #[uniffi(default = None)]
     pub last_message_date: ::std::option::Option<i64>,
-    ///Such as `TYPE_SMS`, `TYPE_EMAIL`, `TYPE_CALL`.
+    /// Such as `TYPE_SMS`, `TYPE_EMAIL`, `TYPE_CALL`.
     #[uniffi(default = None)]
     pub last_message_type: ::std::option::Option<String>,
-    ///`inbound` or `outbound`.
+    /// `inbound` or `outbound`.
     #[uniffi(default = None)]
     pub last_message_direction: ::std::option::Option<String>,
-    ///`automated` or `manual`.
+    /// `automated` or `manual`.
     #[uniffi(default = None)]
     pub last_outbound_message_action: ::std::option::Option<String>,
-    ///`unreadCount`.
+    /// `unreadCount`.
     #[uniffi(default = None)]
     pub unread_count: ::std::option::Option<f64>,
-    ///The user handling it.
+    /// The user handling it.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
-    ///`followers`.
+    /// `followers`.
     #[uniffi(default = None)]
     pub followers: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`tags`.
+    /// `tags`.
     #[uniffi(default = None)]
     pub tags: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`starred`.
+    /// `starred`.
     #[uniffi(default = None)]
     pub starred: ::std::option::Option<bool>,
-    ///`deleted`.
+    /// `deleted`.
     #[uniffi(default = None)]
     pub deleted: ::std::option::Option<bool>,
-    ///`inbox`.
+    /// `inbox`.
     #[uniffi(default = None)]
     pub inbox: ::std::option::Option<bool>,
-    ///Creation time, epoch milliseconds.
+    /// Creation time, epoch milliseconds.
     #[uniffi(default = None)]
     pub date_added: ::std::option::Option<i64>,
-    ///Last change, epoch milliseconds.
+    /// Last change, epoch milliseconds.
     #[uniffi(default = None)]
     pub date_updated: ::std::option::Option<i64>,
     /// The fields the description does not name, and documented fields whose value
@@ -5853,13 +5853,13 @@ impl crate::json::ToJson for Conversation {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ConversationCreateResponse` schema.
+/// The `ConversationCreateResponse` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConversationCreateResponse {
-    ///`success`.
+    /// `success`.
     #[uniffi(default = None)]
     pub success: ::std::option::Option<bool>,
-    ///`conversation`.
+    /// `conversation`.
     #[uniffi(default = None)]
     pub conversation: ::std::option::Option<ConversationCreated>,
     /// The fields the description does not name, and documented fields whose value
@@ -5886,32 +5886,32 @@ impl crate::json::ToJson for ConversationCreateResponse {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A conversation as the create answer gives it. HighLevel's official description
-///types its dates as strings.
+/// A conversation as the create answer gives it. HighLevel's official description
+/// types its dates as strings.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConversationCreated {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///`assignedTo`.
+    /// `assignedTo`.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
-    ///`deleted`.
+    /// `deleted`.
     #[uniffi(default = None)]
     pub deleted: ::std::option::Option<bool>,
-    ///`dateAdded`.
+    /// `dateAdded`.
     #[uniffi(default = None)]
     pub date_added: ::std::option::Option<String>,
-    ///`dateUpdated`.
+    /// `dateUpdated`.
     #[uniffi(default = None)]
     pub date_updated: ::std::option::Option<String>,
-    ///`lastMessageDate`.
+    /// `lastMessageDate`.
     #[uniffi(default = None)]
     pub last_message_date: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -5950,34 +5950,34 @@ impl crate::json::ToJson for ConversationCreated {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A conversation as fetched by id (unwrapped).
+/// A conversation as fetched by id (unwrapped).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConversationDetail {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///The channel code: 1 phone, 2 email, 3 Facebook Messenger, 4 review, 5 group SMS.
+    /// The channel code: 1 phone, 2 email, 3 Facebook Messenger, 4 review, 5 group SMS.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<i64>,
-    ///`unreadCount`.
+    /// `unreadCount`.
     #[uniffi(default = None)]
     pub unread_count: ::std::option::Option<f64>,
-    ///`assignedTo`.
+    /// `assignedTo`.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
-    ///`starred`.
+    /// `starred`.
     #[uniffi(default = None)]
     pub starred: ::std::option::Option<bool>,
-    ///True once moved to the trash.
+    /// True once moved to the trash.
     #[uniffi(default = None)]
     pub deleted: ::std::option::Option<bool>,
-    ///True while it shows in the main inbox.
+    /// True while it shows in the main inbox.
     #[uniffi(default = None)]
     pub inbox: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -6018,58 +6018,58 @@ impl crate::json::ToJson for ConversationDetail {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One message (or call, or activity entry) of a conversation.
+/// One message (or call, or activity entry) of a conversation.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConversationMessage {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///Numeric message type code, such as 1 for a call, 2 for SMS and 3 for email.
+    /// Numeric message type code, such as 1 for a call, 2 for SMS and 3 for email.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<i64>,
-    ///The message type by name, such as `TYPE_SMS` or `TYPE_CALL`.
+    /// The message type by name, such as `TYPE_SMS` or `TYPE_CALL`.
     #[uniffi(default = None)]
     pub message_type: ::std::option::Option<String>,
-    ///`inbound` or `outbound`.
+    /// `inbound` or `outbound`.
     #[uniffi(default = None)]
     pub direction: ::std::option::Option<String>,
-    ///Delivery state, such as `delivered`, `read`, `failed`.
+    /// Delivery state, such as `delivered`, `read`, `failed`.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///`body`.
+    /// `body`.
     #[uniffi(default = None)]
     pub body: ::std::option::Option<String>,
-    ///Such as `text/plain`.
+    /// Such as `text/plain`.
     #[uniffi(default = None)]
     pub content_type: ::std::option::Option<String>,
-    ///Attachment URLs.
+    /// Attachment URLs.
     #[uniffi(default = None)]
     pub attachments: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`meta`.
+    /// `meta`.
     #[uniffi(default = None)]
     pub meta: ::std::option::Option<ConversationMessageMeta>,
-    ///What sent it, such as `workflow`, `campaign`, `api`, `app`.
+    /// What sent it, such as `workflow`, `campaign`, `api`, `app`.
     #[uniffi(default = None)]
     pub source: ::std::option::Option<String>,
-    ///`conversationId`.
+    /// `conversationId`.
     #[uniffi(default = None)]
     pub conversation_id: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///The user who sent it.
+    /// The user who sent it.
     #[uniffi(default = None)]
     pub user_id: ::std::option::Option<String>,
-    ///`conversationProviderId`.
+    /// `conversationProviderId`.
     #[uniffi(default = None)]
     pub conversation_provider_id: ::std::option::Option<String>,
-    ///`chatWidgetId`.
+    /// `chatWidgetId`.
     #[uniffi(default = None)]
     pub chat_widget_id: ::std::option::Option<String>,
-    ///When it was sent, ISO-8601.
+    /// When it was sent, ISO-8601.
     #[uniffi(default = None)]
     pub date_added: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -6130,17 +6130,17 @@ impl crate::json::ToJson for ConversationMessage {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Channel-specific details of a message.
+/// Channel-specific details of a message.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConversationMessageMeta {
-    ///Call length in seconds. HighLevel's official description types it as a string
-    ///but its examples show a number, so either is accepted.
+    /// Call length in seconds. HighLevel's official description types it as a string
+    /// but its examples show a number, so either is accepted.
     #[uniffi(default = None)]
     pub call_duration: ::std::option::Option<::std::string::String>,
-    ///Such as `completed`, `busy`, `no-answer`, `voicemail`.
+    /// Such as `completed`, `busy`, `no-answer`, `voicemail`.
     #[uniffi(default = None)]
     pub call_status: ::std::option::Option<String>,
-    ///For email messages, the ids of the messages in the thread.
+    /// For email messages, the ids of the messages in the thread.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -6169,16 +6169,16 @@ impl crate::json::ToJson for ConversationMessageMeta {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of messages, with the cursor to the next.
+/// One page of messages, with the cursor to the next.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConversationMessagePage {
-    ///The id of the last message of this page; the next page's cursor.
+    /// The id of the last message of this page; the next page's cursor.
     #[uniffi(default = None)]
     pub last_message_id: ::std::option::Option<String>,
-    ///True when older messages remain.
+    /// True when older messages remain.
     #[uniffi(default = None)]
     pub next_page: ::std::option::Option<bool>,
-    ///`messages`.
+    /// `messages`.
     #[uniffi(default = None)]
     pub messages: ::std::option::Option<::std::vec::Vec<ConversationMessage>>,
     /// The fields the description does not name, and documented fields whose value
@@ -6207,11 +6207,11 @@ impl crate::json::ToJson for ConversationMessagePage {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The live shape, with the page nested under `messages`. HighLevel's official
-///description shows the page's fields at the top level instead.
+/// The live shape, with the page nested under `messages`. HighLevel's official
+/// description shows the page's fields at the top level instead.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConversationMessagesResponse {
-    ///`messages`.
+    /// `messages`.
     #[uniffi(default = None)]
     pub messages: ::std::option::Option<ConversationMessagePage>,
     /// The fields the description does not name, and documented fields whose value
@@ -6237,13 +6237,13 @@ impl crate::json::ToJson for ConversationMessagesResponse {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `ConversationSearchResult` schema.
+/// The `ConversationSearchResult` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ConversationSearchResult {
-    ///`conversations`.
+    /// `conversations`.
     #[uniffi(default = None)]
     pub conversations: ::std::option::Option<::std::vec::Vec<Conversation>>,
-    ///How many conversations match, over all pages.
+    /// How many conversations match, over all pages.
     #[uniffi(default = None)]
     pub total: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -6270,40 +6270,40 @@ impl crate::json::ToJson for ConversationSearchResult {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CreateBusinessRequest` schema.
+/// The `CreateBusinessRequest` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateBusinessRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///`address`.
+    /// `address`.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///`country`.
+    /// `country`.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -6348,168 +6348,168 @@ impl crate::json::ToJson for CreateBusinessRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A new calendar. Unnamed settings take the service's defaults.
+/// A new calendar. Unnamed settings take the service's defaults.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateCalendarRequest {
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
-    ///`groupId`.
+    /// `groupId`.
     #[uniffi(default = None)]
     pub group_id: ::std::option::Option<String>,
-    ///One of `round_robin`, `event`, `class_booking`, `collective`, `service_booking`,
-    ///`personal`.
+    /// One of `round_robin`, `event`, `class_booking`, `collective`, `service_booking`,
+    /// `personal`.
     #[uniffi(default = None)]
     pub calendar_type: ::std::option::Option<String>,
-    ///Such as `RoundRobin_OptimizeForAvailability`.
+    /// Such as `RoundRobin_OptimizeForAvailability`.
     #[uniffi(default = None)]
     pub event_type: ::std::option::Option<String>,
-    ///Needed for every type but `event`; exactly one for `personal`.
+    /// Needed for every type but `event`; exactly one for `personal`.
     #[uniffi(default = None)]
     pub team_members: ::std::option::Option<::std::vec::Vec<CalendarTeamMember>>,
-    ///`slug`.
+    /// `slug`.
     #[uniffi(default = None)]
     pub slug: ::std::option::Option<String>,
-    ///`widgetSlug`.
+    /// `widgetSlug`.
     #[uniffi(default = None)]
     pub widget_slug: ::std::option::Option<String>,
-    ///`widgetType`.
+    /// `widgetType`.
     #[uniffi(default = None)]
     pub widget_type: ::std::option::Option<String>,
-    ///`eventTitle`.
+    /// `eventTitle`.
     #[uniffi(default = None)]
     pub event_title: ::std::option::Option<String>,
-    ///`eventColor`.
+    /// `eventColor`.
     #[uniffi(default = None)]
     pub event_color: ::std::option::Option<String>,
-    ///`locationConfigurations`.
+    /// `locationConfigurations`.
     #[uniffi(default = None)]
     pub location_configurations:
         ::std::option::Option<::std::vec::Vec<CalendarLocationConfiguration>>,
-    ///`slotDuration`.
+    /// `slotDuration`.
     #[uniffi(default = None)]
     pub slot_duration: ::std::option::Option<f64>,
-    ///`slotDurationUnit`.
+    /// `slotDurationUnit`.
     #[uniffi(default = None)]
     pub slot_duration_unit: ::std::option::Option<String>,
-    ///`slotInterval`.
+    /// `slotInterval`.
     #[uniffi(default = None)]
     pub slot_interval: ::std::option::Option<f64>,
-    ///`slotIntervalUnit`.
+    /// `slotIntervalUnit`.
     #[uniffi(default = None)]
     pub slot_interval_unit: ::std::option::Option<String>,
-    ///`slotBuffer`.
+    /// `slotBuffer`.
     #[uniffi(default = None)]
     pub slot_buffer: ::std::option::Option<f64>,
-    ///`slotBufferUnit`.
+    /// `slotBufferUnit`.
     #[uniffi(default = None)]
     pub slot_buffer_unit: ::std::option::Option<String>,
-    ///`preBuffer`.
+    /// `preBuffer`.
     #[uniffi(default = None)]
     pub pre_buffer: ::std::option::Option<f64>,
-    ///`preBufferUnit`.
+    /// `preBufferUnit`.
     #[uniffi(default = None)]
     pub pre_buffer_unit: ::std::option::Option<String>,
-    ///`appoinmentPerSlot`.
+    /// `appoinmentPerSlot`.
     #[uniffi(default = None)]
     pub appoinment_per_slot: ::std::option::Option<f64>,
-    ///`appoinmentPerDay`.
+    /// `appoinmentPerDay`.
     #[uniffi(default = None)]
     pub appoinment_per_day: ::std::option::Option<f64>,
-    ///`allowBookingAfter`.
+    /// `allowBookingAfter`.
     #[uniffi(default = None)]
     pub allow_booking_after: ::std::option::Option<f64>,
-    ///`allowBookingAfterUnit`.
+    /// `allowBookingAfterUnit`.
     #[uniffi(default = None)]
     pub allow_booking_after_unit: ::std::option::Option<String>,
-    ///`allowBookingFor`.
+    /// `allowBookingFor`.
     #[uniffi(default = None)]
     pub allow_booking_for: ::std::option::Option<f64>,
-    ///`allowBookingForUnit`.
+    /// `allowBookingForUnit`.
     #[uniffi(default = None)]
     pub allow_booking_for_unit: ::std::option::Option<String>,
-    ///`openHours`.
+    /// `openHours`.
     #[uniffi(default = None)]
     pub open_hours: ::std::option::Option<::std::vec::Vec<CalendarOpenHour>>,
-    ///`availabilities`.
+    /// `availabilities`.
     #[uniffi(default = None)]
     pub availabilities: ::std::option::Option<::std::vec::Vec<CalendarAvailability>>,
-    ///0 open hours only, 1 custom availabilities only; omit for both.
+    /// 0 open hours only, 1 custom availabilities only; omit for both.
     #[uniffi(default = None)]
     pub availability_type: ::std::option::Option<f64>,
-    ///`enableRecurring`.
+    /// `enableRecurring`.
     #[uniffi(default = None)]
     pub enable_recurring: ::std::option::Option<bool>,
-    ///`recurring`.
+    /// `recurring`.
     #[uniffi(default = None)]
     pub recurring: ::std::option::Option<CalendarRecurring>,
-    ///`formId`.
+    /// `formId`.
     #[uniffi(default = None)]
     pub form_id: ::std::option::Option<String>,
-    ///`stickyContact`.
+    /// `stickyContact`.
     #[uniffi(default = None)]
     pub sticky_contact: ::std::option::Option<bool>,
-    ///`isLivePaymentMode`.
+    /// `isLivePaymentMode`.
     #[uniffi(default = None)]
     pub is_live_payment_mode: ::std::option::Option<bool>,
-    ///`autoConfirm`.
+    /// `autoConfirm`.
     #[uniffi(default = None)]
     pub auto_confirm: ::std::option::Option<bool>,
-    ///`shouldSendAlertEmailsToAssignedMember`.
+    /// `shouldSendAlertEmailsToAssignedMember`.
     #[uniffi(default = None)]
     pub should_send_alert_emails_to_assigned_member: ::std::option::Option<bool>,
-    ///`alertEmail`.
+    /// `alertEmail`.
     #[uniffi(default = None)]
     pub alert_email: ::std::option::Option<String>,
-    ///`googleInvitationEmails`.
+    /// `googleInvitationEmails`.
     #[uniffi(default = None)]
     pub google_invitation_emails: ::std::option::Option<bool>,
-    ///`allowReschedule`.
+    /// `allowReschedule`.
     #[uniffi(default = None)]
     pub allow_reschedule: ::std::option::Option<bool>,
-    ///`allowCancellation`.
+    /// `allowCancellation`.
     #[uniffi(default = None)]
     pub allow_cancellation: ::std::option::Option<bool>,
-    ///`shouldAssignContactToTeamMember`.
+    /// `shouldAssignContactToTeamMember`.
     #[uniffi(default = None)]
     pub should_assign_contact_to_team_member: ::std::option::Option<bool>,
-    ///`shouldSkipAssigningContactForExisting`.
+    /// `shouldSkipAssigningContactForExisting`.
     #[uniffi(default = None)]
     pub should_skip_assigning_contact_for_existing: ::std::option::Option<bool>,
-    ///`notes`.
+    /// `notes`.
     #[uniffi(default = None)]
     pub notes: ::std::option::Option<String>,
-    ///`pixelId`.
+    /// `pixelId`.
     #[uniffi(default = None)]
     pub pixel_id: ::std::option::Option<String>,
-    ///`formSubmitType`.
+    /// `formSubmitType`.
     #[uniffi(default = None)]
     pub form_submit_type: ::std::option::Option<String>,
-    ///`formSubmitRedirectURL`.
+    /// `formSubmitRedirectURL`.
     #[uniffi(default = None)]
     pub form_submit_redirect_url: ::std::option::Option<String>,
-    ///`formSubmitThanksMessage`.
+    /// `formSubmitThanksMessage`.
     #[uniffi(default = None)]
     pub form_submit_thanks_message: ::std::option::Option<String>,
-    ///`guestType`.
+    /// `guestType`.
     #[uniffi(default = None)]
     pub guest_type: ::std::option::Option<String>,
-    ///`consentLabel`.
+    /// `consentLabel`.
     #[uniffi(default = None)]
     pub consent_label: ::std::option::Option<String>,
-    ///`calendarCoverImage`.
+    /// `calendarCoverImage`.
     #[uniffi(default = None)]
     pub calendar_cover_image: ::std::option::Option<String>,
-    ///`lookBusyConfig`.
+    /// `lookBusyConfig`.
     #[uniffi(default = None)]
     pub look_busy_config: ::std::option::Option<CalendarLookBusyConfig>,
-    ///False creates a draft.
+    /// False creates a draft.
     #[uniffi(default = None)]
     pub is_active: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -6719,10 +6719,10 @@ impl crate::json::ToJson for CreateCalendarRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CreateConnectionRequest` schema.
+/// The `CreateConnectionRequest` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateConnectionRequest {
-    ///The app to connect, `highlevel-pit` for HighLevel.
+    /// The app to connect, `highlevel-pit` for HighLevel.
     #[uniffi(default = None)]
     pub app: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -6747,22 +6747,22 @@ impl crate::json::ToJson for CreateConnectionRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CreateContactNoteRequest` schema.
+/// The `CreateContactNoteRequest` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateContactNoteRequest {
-    ///The note's text.
+    /// The note's text.
     #[uniffi(default = None)]
     pub body: ::std::option::Option<String>,
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///A hex colour, such as `#FFAA00`.
+    /// A hex colour, such as `#FFAA00`.
     #[uniffi(default = None)]
     pub color: ::std::option::Option<String>,
-    ///`pinned`.
+    /// `pinned`.
     #[uniffi(default = None)]
     pub pinned: ::std::option::Option<bool>,
-    ///The id of the user to record as the note's author.
+    /// The id of the user to record as the note's author.
     #[uniffi(default = None)]
     pub user_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -6795,76 +6795,76 @@ impl crate::json::ToJson for CreateContactNoteRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CreateContactRequest` schema.
+/// The `CreateContactRequest` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateContactRequest {
-    ///The location to create the contact in.
+    /// The location to create the contact in.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`firstName`.
+    /// `firstName`.
     #[uniffi(default = None)]
     pub first_name: ::std::option::Option<String>,
-    ///`lastName`.
+    /// `lastName`.
     #[uniffi(default = None)]
     pub last_name: ::std::option::Option<String>,
-    ///The full name, for when first and last name are not split.
+    /// The full name, for when first and last name are not split.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`gender`.
+    /// `gender`.
     #[uniffi(default = None)]
     pub gender: ::std::option::Option<String>,
-    ///`companyName`.
+    /// `companyName`.
     #[uniffi(default = None)]
     pub company_name: ::std::option::Option<String>,
-    ///`address1`.
+    /// `address1`.
     #[uniffi(default = None)]
     pub address1: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///Two-letter country code.
+    /// Two-letter country code.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///`timezone`.
+    /// `timezone`.
     #[uniffi(default = None)]
     pub timezone: ::std::option::Option<String>,
-    ///The birth date, such as `1990-09-25`.
+    /// The birth date, such as `1990-09-25`.
     #[uniffi(default = None)]
     pub date_of_birth: ::std::option::Option<String>,
-    ///`dnd`.
+    /// `dnd`.
     #[uniffi(default = None)]
     pub dnd: ::std::option::Option<bool>,
-    ///`dndSettings`.
+    /// `dndSettings`.
     #[uniffi(default = None)]
     pub dnd_settings: ::std::option::Option<ContactDndSettings>,
-    ///`inboundDndSettings`.
+    /// `inboundDndSettings`.
     #[uniffi(default = None)]
     pub inbound_dnd_settings: ::std::option::Option<ContactInboundDndSettings>,
-    ///`tags`.
+    /// `tags`.
     #[uniffi(default = None)]
     pub tags: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`customFields`.
+    /// `customFields`.
     #[uniffi(default = None)]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<ContactCustomFieldInput>>,
-    ///`source`.
+    /// `source`.
     #[uniffi(default = None)]
     pub source: ::std::option::Option<String>,
-    ///The id of the user to assign the contact to.
+    /// The id of the user to assign the contact to.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -6937,23 +6937,23 @@ impl crate::json::ToJson for CreateContactRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///HighLevel's official description requires `title`, `dueDate` and `completed`; Maton's
-///doc names only `completed` as required.
+/// HighLevel's official description requires `title`, `dueDate` and `completed`; Maton's
+/// doc names only `completed` as required.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateContactTaskRequest {
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///`body`.
+    /// `body`.
     #[uniffi(default = None)]
     pub body: ::std::option::Option<String>,
-    ///ISO-8601 due time, such as `2026-06-01T10:00:00Z`.
+    /// ISO-8601 due time, such as `2026-06-01T10:00:00Z`.
     #[uniffi(default = None)]
     pub due_date: ::std::option::Option<String>,
-    ///`completed`.
+    /// `completed`.
     #[uniffi(default = None)]
     pub completed: ::std::option::Option<bool>,
-    ///The id of the user responsible for the task.
+    /// The id of the user responsible for the task.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -6986,13 +6986,13 @@ impl crate::json::ToJson for CreateContactTaskRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CreateConversationRequest` schema.
+/// The `CreateConversationRequest` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateConversationRequest {
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -7019,36 +7019,36 @@ impl crate::json::ToJson for CreateConversationRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A new custom field.
+/// A new custom field.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateCustomFieldRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///One of `TEXT`, `LARGE_TEXT`, `NUMERICAL`, `PHONE`, `MONETORY`, `CHECKBOX`,
-    ///`SINGLE_OPTIONS`, `MULTIPLE_OPTIONS`, `FLOAT`, `DATE`, `TEXTBOX_LIST`,
-    ///`FILE_UPLOAD` or `SIGNATURE` (the list Maton gives).
+    /// One of `TEXT`, `LARGE_TEXT`, `NUMERICAL`, `PHONE`, `MONETORY`, `CHECKBOX`,
+    /// `SINGLE_OPTIONS`, `MULTIPLE_OPTIONS`, `FLOAT`, `DATE`, `TEXTBOX_LIST`,
+    /// `FILE_UPLOAD` or `SIGNATURE` (the list Maton gives).
     #[uniffi(default = None)]
     pub data_type: ::std::option::Option<String>,
-    ///`contact` or `opportunity`.
+    /// `contact` or `opportunity`.
     #[uniffi(default = None)]
     pub model: ::std::option::Option<String>,
-    ///`placeholder`.
+    /// `placeholder`.
     #[uniffi(default = None)]
     pub placeholder: ::std::option::Option<String>,
-    ///`position`.
+    /// `position`.
     #[uniffi(default = None)]
     pub position: ::std::option::Option<f64>,
-    ///File extensions a `FILE_UPLOAD` field takes, such as `.pdf`.
+    /// File extensions a `FILE_UPLOAD` field takes, such as `.pdf`.
     #[uniffi(default = None)]
     pub accepted_format: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`isMultipleFile`.
+    /// `isMultipleFile`.
     #[uniffi(default = None)]
     pub is_multiple_file: ::std::option::Option<bool>,
-    ///`maxNumberOfFiles`.
+    /// `maxNumberOfFiles`.
     #[uniffi(default = None)]
     pub max_number_of_files: ::std::option::Option<f64>,
-    ///`textBoxListOptions`.
+    /// `textBoxListOptions`.
     #[uniffi(default = None)]
     pub text_box_list_options: ::std::option::Option<::std::vec::Vec<CustomFieldTextBoxOption>>,
     /// The fields the description does not name, and documented fields whose value
@@ -7097,16 +7097,16 @@ impl crate::json::ToJson for CreateCustomFieldRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A new trigger link.
+/// A new trigger link.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateLinkRequest {
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///The URL a click is sent on to.
+    /// The URL a click is sent on to.
     #[uniffi(default = None)]
     pub redirect_to: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -7135,59 +7135,59 @@ impl crate::json::ToJson for CreateLinkRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A new sub-account.
+/// A new sub-account.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateLocationRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///The agency that owns the new location.
+    /// The agency that owns the new location.
     #[uniffi(default = None)]
     pub company_id: ::std::option::Option<String>,
-    ///The business phone, with its country code.
+    /// The business phone, with its country code.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///The location's email address. Maton's example sends it at the top level;
-    ///HighLevel's official description has an email only inside `prospectInfo`.
+    /// The location's email address. Maton's example sends it at the top level;
+    /// HighLevel's official description has an email only inside `prospectInfo`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`address`.
+    /// `address`.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///Two-letter country code, such as `US`.
+    /// Two-letter country code, such as `US`.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///`timezone`.
+    /// `timezone`.
     #[uniffi(default = None)]
     pub timezone: ::std::option::Option<String>,
-    ///`prospectInfo`.
+    /// `prospectInfo`.
     #[uniffi(default = None)]
     pub prospect_info: ::std::option::Option<LocationProspectInfo>,
-    ///`settings`.
+    /// `settings`.
     #[uniffi(default = None)]
     pub settings: ::std::option::Option<LocationSettings>,
-    ///`social`.
+    /// `social`.
     #[uniffi(default = None)]
     pub social: ::std::option::Option<LocationSocial>,
-    ///`twilio`.
+    /// `twilio`.
     #[uniffi(default = None)]
     pub twilio: ::std::option::Option<LocationTwilio>,
-    ///`mailgun`.
+    /// `mailgun`.
     #[uniffi(default = None)]
     pub mailgun: ::std::option::Option<LocationMailgun>,
-    ///A snapshot to load into the new location.
+    /// A snapshot to load into the new location.
     #[uniffi(default = None)]
     pub snapshot_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -7244,34 +7244,34 @@ impl crate::json::ToJson for CreateLocationRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `CreateOpportunityRequest` schema.
+/// The `CreateOpportunityRequest` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateOpportunityRequest {
-    ///The pipeline to put the opportunity in.
+    /// The pipeline to put the opportunity in.
     #[uniffi(default = None)]
     pub pipeline_id: ::std::option::Option<String>,
-    ///The location to create the opportunity in.
+    /// The location to create the opportunity in.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`open`, `won`, `lost` or `abandoned`.
+    /// `open`, `won`, `lost` or `abandoned`.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///The contact the opportunity belongs to.
+    /// The contact the opportunity belongs to.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///The stage to start in; one of the pipeline's stage ids.
+    /// The stage to start in; one of the pipeline's stage ids.
     #[uniffi(default = None)]
     pub pipeline_stage_id: ::std::option::Option<String>,
-    ///`monetaryValue`.
+    /// `monetaryValue`.
     #[uniffi(default = None)]
     pub monetary_value: ::std::option::Option<f64>,
-    ///The id of the user to assign the opportunity to.
+    /// The id of the user to assign the opportunity to.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
-    ///`customFields`.
+    /// `customFields`.
     #[uniffi(default = None)]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<OpportunityCustomFieldInput>>,
     /// The fields the description does not name, and documented fields whose value
@@ -7312,61 +7312,61 @@ impl crate::json::ToJson for CreateOpportunityRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A new product.
+/// A new product.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CreateProductRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`productType`.
+    /// `productType`.
     #[uniffi(default = None)]
     pub product_type: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
-    ///URL of the product's image.
+    /// URL of the product's image.
     #[uniffi(default = None)]
     pub image: ::std::option::Option<String>,
-    ///The text shown on the buyer's card statement.
+    /// The text shown on the buyer's card statement.
     #[uniffi(default = None)]
     pub statement_descriptor: ::std::option::Option<String>,
-    ///`availableInStore`.
+    /// `availableInStore`.
     #[uniffi(default = None)]
     pub available_in_store: ::std::option::Option<bool>,
-    ///`medias`.
+    /// `medias`.
     #[uniffi(default = None)]
     pub medias: ::std::option::Option<::std::vec::Vec<ProductMedia>>,
-    ///`variants`.
+    /// `variants`.
     #[uniffi(default = None)]
     pub variants: ::std::option::Option<::std::vec::Vec<ProductVariant>>,
-    ///`collectionIds`.
+    /// `collectionIds`.
     #[uniffi(default = None)]
     pub collection_ids: ::std::option::Option<::std::vec::Vec<String>>,
-    ///When true, `taxes` must not be empty.
+    /// When true, `taxes` must not be empty.
     #[uniffi(default = None)]
     pub is_taxes_enabled: ::std::option::Option<bool>,
-    ///Ids of the taxes applied to the product.
+    /// Ids of the taxes applied to the product.
     #[uniffi(default = None)]
     pub taxes: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`automaticTaxCategoryId`.
+    /// `automaticTaxCategoryId`.
     #[uniffi(default = None)]
     pub automatic_tax_category_id: ::std::option::Option<String>,
-    ///When true, `label` must be given.
+    /// When true, `label` must be given.
     #[uniffi(default = None)]
     pub is_label_enabled: ::std::option::Option<bool>,
-    ///`label`.
+    /// `label`.
     #[uniffi(default = None)]
     pub label: ::std::option::Option<ProductLabel>,
-    ///`slug`.
+    /// `slug`.
     #[uniffi(default = None)]
     pub slug: ::std::option::Option<String>,
-    ///`seo`.
+    /// `seo`.
     #[uniffi(default = None)]
     pub seo: ::std::option::Option<ProductSeo>,
-    ///Whether the price already includes the taxes.
+    /// Whether the price already includes the taxes.
     #[uniffi(default = None)]
     pub tax_inclusive: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -7437,46 +7437,46 @@ impl crate::json::ToJson for CreateProductRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A custom field on contacts or opportunities.
+/// A custom field on contacts or opportunities.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CustomField {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///The key templates and contact bodies use, such as `contact.pincode`.
+    /// The key templates and contact bodies use, such as `contact.pincode`.
     #[uniffi(default = None)]
     pub field_key: ::std::option::Option<String>,
-    ///`placeholder`.
+    /// `placeholder`.
     #[uniffi(default = None)]
     pub placeholder: ::std::option::Option<String>,
-    ///The kind of value, such as `TEXT`, `NUMERICAL` or `SINGLE_OPTIONS`.
+    /// The kind of value, such as `TEXT`, `NUMERICAL` or `SINGLE_OPTIONS`.
     #[uniffi(default = None)]
     pub data_type: ::std::option::Option<String>,
-    ///`position`.
+    /// `position`.
     #[uniffi(default = None)]
     pub position: ::std::option::Option<f64>,
-    ///The choices of an options field.
+    /// The choices of an options field.
     #[uniffi(default = None)]
     pub picklist_options: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`picklistImageOptions`.
+    /// `picklistImageOptions`.
     #[uniffi(default = None)]
     pub picklist_image_options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///`isAllowedCustomOption`.
+    /// `isAllowedCustomOption`.
     #[uniffi(default = None)]
     pub is_allowed_custom_option: ::std::option::Option<bool>,
-    ///`isMultiFileAllowed`.
+    /// `isMultiFileAllowed`.
     #[uniffi(default = None)]
     pub is_multi_file_allowed: ::std::option::Option<bool>,
-    ///`maxFileLimit`.
+    /// `maxFileLimit`.
     #[uniffi(default = None)]
     pub max_file_limit: ::std::option::Option<f64>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`contact` or `opportunity`.
+    /// `contact` or `opportunity`.
     #[uniffi(default = None)]
     pub model: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -7537,10 +7537,10 @@ impl crate::json::ToJson for CustomField {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The answer of the custom field read, create and update.
+/// The answer of the custom field read, create and update.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CustomFieldEnvelope {
-    ///`customField`.
+    /// `customField`.
     #[uniffi(default = None)]
     pub custom_field: ::std::option::Option<CustomField>,
     /// The fields the description does not name, and documented fields whose value
@@ -7565,10 +7565,10 @@ impl crate::json::ToJson for CustomFieldEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The custom fields of a location.
+/// The custom fields of a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CustomFieldList {
-    ///`customFields`.
+    /// `customFields`.
     #[uniffi(default = None)]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomField>>,
     /// The fields the description does not name, and documented fields whose value
@@ -7593,13 +7593,13 @@ impl crate::json::ToJson for CustomFieldList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One box of a `TEXTBOX_LIST` field.
+/// One box of a `TEXTBOX_LIST` field.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CustomFieldTextBoxOption {
-    ///`label`.
+    /// `label`.
     #[uniffi(default = None)]
     pub label: ::std::option::Option<String>,
-    ///`prefillValue`.
+    /// `prefillValue`.
     #[uniffi(default = None)]
     pub prefill_value: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -7626,22 +7626,22 @@ impl crate::json::ToJson for CustomFieldTextBoxOption {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A named value the location's templates can insert.
+/// A named value the location's templates can insert.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CustomValue {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///The merge tag that inserts it, such as `{{ custom_values.tagline }}`.
+    /// The merge tag that inserts it, such as `{{ custom_values.tagline }}`.
     #[uniffi(default = None)]
     pub field_key: ::std::option::Option<String>,
-    ///`value`.
+    /// `value`.
     #[uniffi(default = None)]
     pub value: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -7674,10 +7674,10 @@ impl crate::json::ToJson for CustomValue {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The answer of the custom value read, create and update.
+/// The answer of the custom value read, create and update.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CustomValueEnvelope {
-    ///`customValue`.
+    /// `customValue`.
     #[uniffi(default = None)]
     pub custom_value: ::std::option::Option<CustomValue>,
     /// The fields the description does not name, and documented fields whose value
@@ -7702,10 +7702,10 @@ impl crate::json::ToJson for CustomValueEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The custom values of a location.
+/// The custom values of a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CustomValueList {
-    ///`customValues`.
+    /// `customValues`.
     #[uniffi(default = None)]
     pub custom_values: ::std::option::Option<::std::vec::Vec<CustomValue>>,
     /// The fields the description does not name, and documented fields whose value
@@ -7730,13 +7730,13 @@ impl crate::json::ToJson for CustomValueList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A custom value's name and content, to create it or replace it.
+/// A custom value's name and content, to create it or replace it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CustomValueRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`value`.
+    /// `value`.
     #[uniffi(default = None)]
     pub value: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -7763,16 +7763,16 @@ impl crate::json::ToJson for CustomValueRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A lead-capture form.
+/// A lead-capture form.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Form {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -7801,13 +7801,13 @@ impl crate::json::ToJson for Form {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of forms.
+/// One page of forms.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FormList {
-    ///`forms`.
+    /// `forms`.
     #[uniffi(default = None)]
     pub forms: ::std::option::Option<::std::vec::Vec<Form>>,
-    ///How many forms the location has in all.
+    /// How many forms the location has in all.
     #[uniffi(default = None)]
     pub total: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -7834,67 +7834,67 @@ impl crate::json::ToJson for FormList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A funnel or website, with its steps.
+/// A funnel or website, with its steps.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Funnel {
-    ///`_id`.
+    /// `_id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///Such as `funnel`.
+    /// Such as `funnel`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///The funnel's path on its domain, such as `/offer`.
+    /// The funnel's path on its domain, such as `/offer`.
     #[uniffi(default = None)]
     pub url: ::std::option::Option<String>,
-    ///`domainId`.
+    /// `domainId`.
     #[uniffi(default = None)]
     pub domain_id: ::std::option::Option<String>,
-    ///`deleted`.
+    /// `deleted`.
     #[uniffi(default = None)]
     pub deleted: ::std::option::Option<bool>,
-    ///`originId`.
+    /// `originId`.
     #[uniffi(default = None)]
     pub origin_id: ::std::option::Option<String>,
-    ///`orderFormVersion`.
+    /// `orderFormVersion`.
     #[uniffi(default = None)]
     pub order_form_version: ::std::option::Option<f64>,
-    ///`steps`.
+    /// `steps`.
     #[uniffi(default = None)]
     pub steps: ::std::option::Option<::std::vec::Vec<FunnelStep>>,
-    ///`faviconUrl`.
+    /// `faviconUrl`.
     #[uniffi(default = None)]
     pub favicon_url: ::std::option::Option<String>,
-    ///`globalSectionVersion`.
+    /// `globalSectionVersion`.
     #[uniffi(default = None)]
     pub global_section_version: ::std::option::Option<f64>,
-    ///`globalSectionsPath`.
+    /// `globalSectionsPath`.
     #[uniffi(default = None)]
     pub global_sections_path: ::std::option::Option<String>,
-    ///`globalSectionsUrl`.
+    /// `globalSectionsUrl`.
     #[uniffi(default = None)]
     pub global_sections_url: ::std::option::Option<String>,
-    ///`isStoreActive`.
+    /// `isStoreActive`.
     #[uniffi(default = None)]
     pub is_store_active: ::std::option::Option<bool>,
-    ///`trackingCodeHead`.
+    /// `trackingCodeHead`.
     #[uniffi(default = None)]
     pub tracking_code_head: ::std::option::Option<String>,
-    ///`trackingCodeBody`.
+    /// `trackingCodeBody`.
     #[uniffi(default = None)]
     pub tracking_code_body: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub date_added: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub date_updated: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -7981,17 +7981,17 @@ impl crate::json::ToJson for Funnel {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of funnels. HighLevel's official description types `funnels` as a single
-///object; the service sends a list.
+/// One page of funnels. HighLevel's official description types `funnels` as a single
+/// object; the service sends a list.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FunnelList {
-    ///`funnels`.
+    /// `funnels`.
     #[uniffi(default = None)]
     pub funnels: ::std::option::Option<::std::vec::Vec<Funnel>>,
-    ///How many funnels match in all.
+    /// How many funnels match in all.
     #[uniffi(default = None)]
     pub count: ::std::option::Option<f64>,
-    ///`traceId`.
+    /// `traceId`.
     #[uniffi(default = None)]
     pub trace_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -8020,31 +8020,31 @@ impl crate::json::ToJson for FunnelList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One step of a funnel, made of one or more pages.
+/// One step of a funnel, made of one or more pages.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FunnelStep {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`originId`.
+    /// `originId`.
     #[uniffi(default = None)]
     pub origin_id: ::std::option::Option<String>,
-    ///Such as `optin_funnel_page`.
+    /// Such as `optin_funnel_page`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///`url`.
+    /// `url`.
     #[uniffi(default = None)]
     pub url: ::std::option::Option<String>,
-    ///`sequence`.
+    /// `sequence`.
     #[uniffi(default = None)]
     pub sequence: ::std::option::Option<f64>,
-    ///The ids of the step's pages.
+    /// The ids of the step's pages.
     #[uniffi(default = None)]
     pub pages: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`products`.
+    /// `products`.
     #[uniffi(default = None)]
     pub products: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The fields the description does not name, and documented fields whose value
@@ -8083,84 +8083,84 @@ impl crate::json::ToJson for FunnelStep {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///An invoice, as the invoice endpoints send it (unwrapped, id in `_id`).
+/// An invoice, as the invoice endpoints send it (unwrapped, id in `_id`).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Invoice {
-    ///`_id`.
+    /// `_id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///Such as `draft`, `sent`, `payment_processing`, `paid`, `void`.
+    /// Such as `draft`, `sent`, `payment_processing`, `paid`, `void`.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///`liveMode`.
+    /// `liveMode`.
     #[uniffi(default = None)]
     pub live_mode: ::std::option::Option<bool>,
-    ///`amountPaid`.
+    /// `amountPaid`.
     #[uniffi(default = None)]
     pub amount_paid: ::std::option::Option<f64>,
-    ///The location id.
+    /// The location id.
     #[uniffi(default = None)]
     pub alt_id: ::std::option::Option<String>,
-    ///`altType`.
+    /// `altType`.
     #[uniffi(default = None)]
     pub alt_type: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///The invoice number. Typed as a number by the official description while its
-    ///example is text, so any JSON value is accepted.
+    /// The invoice number. Typed as a number by the official description while its
+    /// example is text, so any JSON value is accepted.
     #[uniffi(default = None)]
     pub invoice_number: ::std::option::Option<::std::string::String>,
-    ///`currency`.
+    /// `currency`.
     #[uniffi(default = None)]
     pub currency: ::std::option::Option<String>,
-    ///`businessDetails`.
+    /// `businessDetails`.
     #[uniffi(default = None)]
     pub business_details: ::std::option::Option<InvoiceBusinessDetails>,
-    ///`contactDetails`.
+    /// `contactDetails`.
     #[uniffi(default = None)]
     pub contact_details: ::std::option::Option<InvoiceContactDetails>,
-    ///`YYYY-MM-DD`.
+    /// `YYYY-MM-DD`.
     #[uniffi(default = None)]
     pub issue_date: ::std::option::Option<String>,
-    ///`YYYY-MM-DD`.
+    /// `YYYY-MM-DD`.
     #[uniffi(default = None)]
     pub due_date: ::std::option::Option<String>,
-    ///`discount`.
+    /// `discount`.
     #[uniffi(default = None)]
     pub discount: ::std::option::Option<InvoiceDiscount>,
-    ///The invoice lines. (The official description types them as text while its example
-    ///shows objects.)
+    /// The invoice lines. (The official description types them as text while its example
+    /// shows objects.)
     #[uniffi(default = None)]
     pub invoice_items: ::std::option::Option<::std::vec::Vec<InvoiceItem>>,
-    ///`total`.
+    /// `total`.
     #[uniffi(default = None)]
     pub total: ::std::option::Option<f64>,
-    ///`amountDue`.
+    /// `amountDue`.
     #[uniffi(default = None)]
     pub amount_due: ::std::option::Option<f64>,
-    ///`totalSummary`.
+    /// `totalSummary`.
     #[uniffi(default = None)]
     pub total_summary: ::std::option::Option<InvoiceTotalSummary>,
-    ///`automaticTaxesEnabled`.
+    /// `automaticTaxesEnabled`.
     #[uniffi(default = None)]
     pub automatic_taxes_enabled: ::std::option::Option<bool>,
-    ///`automaticTaxesCalculated`.
+    /// `automaticTaxesCalculated`.
     #[uniffi(default = None)]
     pub automatic_taxes_calculated: ::std::option::Option<bool>,
-    ///How the amount is split into scheduled payments, if it is.
+    /// How the amount is split into scheduled payments, if it is.
     #[uniffi(default = None)]
     pub payment_schedule: ::std::option::Option<::std::string::String>,
-    ///Reminder settings and the reminders already run.
+    /// Reminder settings and the reminders already run.
     #[uniffi(default = None)]
     pub reminders_configuration: ::std::option::Option<::std::string::String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub created_at: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -8245,25 +8245,25 @@ impl crate::json::ToJson for Invoice {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A postal address on an invoice.
+/// A postal address on an invoice.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct InvoiceAddress {
-    ///`addressLine1`.
+    /// `addressLine1`.
     #[uniffi(default = None)]
     pub address_line1: ::std::option::Option<String>,
-    ///`addressLine2`.
+    /// `addressLine2`.
     #[uniffi(default = None)]
     pub address_line2: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///`countryCode`.
+    /// `countryCode`.
     #[uniffi(default = None)]
     pub country_code: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -8298,19 +8298,19 @@ impl crate::json::ToJson for InvoiceAddress {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The issuing business as printed on the invoice.
+/// The issuing business as printed on the invoice.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct InvoiceBusinessDetails {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`address`.
+    /// `address`.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<InvoiceAddress>,
-    ///`phoneNo`.
+    /// `phoneNo`.
     #[uniffi(default = None)]
     pub phone_no: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -8341,25 +8341,25 @@ impl crate::json::ToJson for InvoiceBusinessDetails {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The billed contact as printed on the invoice.
+/// The billed contact as printed on the invoice.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct InvoiceContactDetails {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`phoneNo`.
+    /// `phoneNo`.
     #[uniffi(default = None)]
     pub phone_no: ::std::option::Option<String>,
-    ///`address`.
+    /// `address`.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<InvoiceAddress>,
-    ///`customFields`.
+    /// `customFields`.
     #[uniffi(default = None)]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The fields the description does not name, and documented fields whose value
@@ -8394,13 +8394,13 @@ impl crate::json::ToJson for InvoiceContactDetails {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A discount on the whole invoice.
+/// A discount on the whole invoice.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct InvoiceDiscount {
-    ///Such as `percentage` or `fixed`.
+    /// Such as `percentage` or `fixed`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///`value`.
+    /// `value`.
     #[uniffi(default = None)]
     pub value: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -8427,31 +8427,31 @@ impl crate::json::ToJson for InvoiceDiscount {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One line of an invoice.
+/// One line of an invoice.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct InvoiceItem {
-    ///`_id`.
+    /// `_id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`productId`.
+    /// `productId`.
     #[uniffi(default = None)]
     pub product_id: ::std::option::Option<String>,
-    ///`priceId`.
+    /// `priceId`.
     #[uniffi(default = None)]
     pub price_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`currency`.
+    /// `currency`.
     #[uniffi(default = None)]
     pub currency: ::std::option::Option<String>,
-    ///`qty`.
+    /// `qty`.
     #[uniffi(default = None)]
     pub qty: ::std::option::Option<f64>,
-    ///`amount`.
+    /// `amount`.
     #[uniffi(default = None)]
     pub amount: ::std::option::Option<f64>,
-    ///`taxes`.
+    /// `taxes`.
     #[uniffi(default = None)]
     pub taxes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The fields the description does not name, and documented fields whose value
@@ -8490,13 +8490,13 @@ impl crate::json::ToJson for InvoiceItem {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of invoices.
+/// One page of invoices.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct InvoiceList {
-    ///`invoices`.
+    /// `invoices`.
     #[uniffi(default = None)]
     pub invoices: ::std::option::Option<::std::vec::Vec<Invoice>>,
-    ///How many invoices match in all.
+    /// How many invoices match in all.
     #[uniffi(default = None)]
     pub total: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -8523,16 +8523,16 @@ impl crate::json::ToJson for InvoiceList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The invoice's totals.
+/// The invoice's totals.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct InvoiceTotalSummary {
-    ///`subTotal`.
+    /// `subTotal`.
     #[uniffi(default = None)]
     pub sub_total: ::std::option::Option<f64>,
-    ///`discount`.
+    /// `discount`.
     #[uniffi(default = None)]
     pub discount: ::std::option::Option<f64>,
-    ///`tax`.
+    /// `tax`.
     #[uniffi(default = None)]
     pub tax: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -8561,22 +8561,22 @@ impl crate::json::ToJson for InvoiceTotalSummary {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A trigger link.
+/// A trigger link.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Link {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///The URL a click is sent on to.
+    /// The URL a click is sent on to.
     #[uniffi(default = None)]
     pub redirect_to: ::std::option::Option<String>,
-    ///The merge field that inserts the link, such as `{{trigger_link.<id>}}`.
+    /// The merge field that inserts the link, such as `{{trigger_link.<id>}}`.
     #[uniffi(default = None)]
     pub field_key: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -8609,10 +8609,10 @@ impl crate::json::ToJson for Link {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One trigger link, under `link`.
+/// One trigger link, under `link`.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LinkEnvelope {
-    ///`link`.
+    /// `link`.
     #[uniffi(default = None)]
     pub link: ::std::option::Option<Link>,
     /// The fields the description does not name, and documented fields whose value
@@ -8637,10 +8637,10 @@ impl crate::json::ToJson for LinkEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The trigger links of a location.
+/// The trigger links of a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LinkList {
-    ///`links`.
+    /// `links`.
     #[uniffi(default = None)]
     pub links: ::std::option::Option<::std::vec::Vec<Link>>,
     /// The fields the description does not name, and documented fields whose value
@@ -8665,71 +8665,71 @@ impl crate::json::ToJson for LinkList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A sub-account. Search results, the read, and the create and update answers each send
-///a subset of these fields.
+/// A sub-account. Search results, the read, and the create and update answers each send
+/// a subset of these fields.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Location {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///The agency the location belongs to.
+    /// The agency the location belongs to.
     #[uniffi(default = None)]
     pub company_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`domain`.
+    /// `domain`.
     #[uniffi(default = None)]
     pub domain: ::std::option::Option<String>,
-    ///`address`.
+    /// `address`.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///Two-letter country code, such as `US`.
+    /// Two-letter country code, such as `US`.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///An IANA time zone name, such as `America/Chicago`.
+    /// An IANA time zone name, such as `America/Chicago`.
     #[uniffi(default = None)]
     pub timezone: ::std::option::Option<String>,
-    ///`logoUrl`.
+    /// `logoUrl`.
     #[uniffi(default = None)]
     pub logo_url: ::std::option::Option<String>,
-    ///`firstName`.
+    /// `firstName`.
     #[uniffi(default = None)]
     pub first_name: ::std::option::Option<String>,
-    ///`lastName`.
+    /// `lastName`.
     #[uniffi(default = None)]
     pub last_name: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`business`.
+    /// `business`.
     #[uniffi(default = None)]
     pub business: ::std::option::Option<LocationBusiness>,
-    ///`settings`.
+    /// `settings`.
     #[uniffi(default = None)]
     pub settings: ::std::option::Option<LocationSettings>,
-    ///`social`.
+    /// `social`.
     #[uniffi(default = None)]
     pub social: ::std::option::Option<LocationSocial>,
-    ///The features enabled for the location.
+    /// The features enabled for the location.
     #[uniffi(default = None)]
     pub permissions: ::std::option::Option<::std::string::String>,
-    ///`reseller`.
+    /// `reseller`.
     #[uniffi(default = None)]
     pub reseller: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -8794,34 +8794,34 @@ impl crate::json::ToJson for Location {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The business a location stands for.
+/// The business a location stands for.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationBusiness {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`address`.
+    /// `address`.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///`country`.
+    /// `country`.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///`timezone`.
+    /// `timezone`.
     #[uniffi(default = None)]
     pub timezone: ::std::option::Option<String>,
-    ///`logoUrl`.
+    /// `logoUrl`.
     #[uniffi(default = None)]
     pub logo_url: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -8862,10 +8862,10 @@ impl crate::json::ToJson for LocationBusiness {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The answer of the location read.
+/// The answer of the location read.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationEnvelope {
-    ///`location`.
+    /// `location`.
     #[uniffi(default = None)]
     pub location: ::std::option::Option<Location>,
     /// The fields the description does not name, and documented fields whose value
@@ -8890,10 +8890,10 @@ impl crate::json::ToJson for LocationEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of a location search.
+/// One page of a location search.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationList {
-    ///`locations`.
+    /// `locations`.
     #[uniffi(default = None)]
     pub locations: ::std::option::Option<::std::vec::Vec<Location>>,
     /// The fields the description does not name, and documented fields whose value
@@ -8918,13 +8918,13 @@ impl crate::json::ToJson for LocationList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Mailgun credentials for the location.
+/// Mailgun credentials for the location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationMailgun {
-    ///`apiKey`.
+    /// `apiKey`.
     #[uniffi(default = None)]
     pub api_key: ::std::option::Option<String>,
-    ///The sending domain connected to Mailgun.
+    /// The sending domain connected to Mailgun.
     #[uniffi(default = None)]
     pub domain: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -8951,16 +8951,16 @@ impl crate::json::ToJson for LocationMailgun {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The person the sub-account is set up for.
+/// The person the sub-account is set up for.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationProspectInfo {
-    ///`firstName`.
+    /// `firstName`.
     #[uniffi(default = None)]
     pub first_name: ::std::option::Option<String>,
-    ///`lastName`.
+    /// `lastName`.
     #[uniffi(default = None)]
     pub last_name: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -8989,19 +8989,19 @@ impl crate::json::ToJson for LocationProspectInfo {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Location-wide switches.
+/// Location-wide switches.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationSettings {
-    ///`allowDuplicateContact`.
+    /// `allowDuplicateContact`.
     #[uniffi(default = None)]
     pub allow_duplicate_contact: ::std::option::Option<bool>,
-    ///`allowDuplicateOpportunity`.
+    /// `allowDuplicateOpportunity`.
     #[uniffi(default = None)]
     pub allow_duplicate_opportunity: ::std::option::Option<bool>,
-    ///`allowFacebookNameMerge`.
+    /// `allowFacebookNameMerge`.
     #[uniffi(default = None)]
     pub allow_facebook_name_merge: ::std::option::Option<bool>,
-    ///`disableContactTimezone`.
+    /// `disableContactTimezone`.
     #[uniffi(default = None)]
     pub disable_contact_timezone: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -9048,13 +9048,13 @@ impl crate::json::ToJson for LocationSettings {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A snapshot to load into an existing location.
+/// A snapshot to load into an existing location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationSnapshotRef {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///Whether the snapshot's assets replace conflicting ones (false if absent).
+    /// Whether the snapshot's assets replace conflicting ones (false if absent).
     #[uniffi(default = None)]
     pub r#override: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -9081,40 +9081,40 @@ impl crate::json::ToJson for LocationSnapshotRef {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The location's social profiles.
+/// The location's social profiles.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationSocial {
-    ///`facebookUrl`.
+    /// `facebookUrl`.
     #[uniffi(default = None)]
     pub facebook_url: ::std::option::Option<String>,
-    ///`googlePlus`.
+    /// `googlePlus`.
     #[uniffi(default = None)]
     pub google_plus: ::std::option::Option<String>,
-    ///`linkedIn`.
+    /// `linkedIn`.
     #[uniffi(default = None)]
     pub linked_in: ::std::option::Option<String>,
-    ///`foursquare`.
+    /// `foursquare`.
     #[uniffi(default = None)]
     pub foursquare: ::std::option::Option<String>,
-    ///`twitter`.
+    /// `twitter`.
     #[uniffi(default = None)]
     pub twitter: ::std::option::Option<String>,
-    ///`yelp`.
+    /// `yelp`.
     #[uniffi(default = None)]
     pub yelp: ::std::option::Option<String>,
-    ///`instagram`.
+    /// `instagram`.
     #[uniffi(default = None)]
     pub instagram: ::std::option::Option<String>,
-    ///`youtube`.
+    /// `youtube`.
     #[uniffi(default = None)]
     pub youtube: ::std::option::Option<String>,
-    ///`pinterest`.
+    /// `pinterest`.
     #[uniffi(default = None)]
     pub pinterest: ::std::option::Option<String>,
-    ///`blogRss`.
+    /// `blogRss`.
     #[uniffi(default = None)]
     pub blog_rss: ::std::option::Option<String>,
-    ///The Google Business Profile place id.
+    /// The Google Business Profile place id.
     #[uniffi(default = None)]
     pub google_places_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9159,16 +9159,16 @@ impl crate::json::ToJson for LocationSocial {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A tag the location defines for its contacts.
+/// A tag the location defines for its contacts.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationTag {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9197,10 +9197,10 @@ impl crate::json::ToJson for LocationTag {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The answer of the tag read, create and update.
+/// The answer of the tag read, create and update.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationTagEnvelope {
-    ///`tag`.
+    /// `tag`.
     #[uniffi(default = None)]
     pub tag: ::std::option::Option<LocationTag>,
     /// The fields the description does not name, and documented fields whose value
@@ -9225,10 +9225,10 @@ impl crate::json::ToJson for LocationTagEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Every tag of a location.
+/// Every tag of a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationTagList {
-    ///`tags`.
+    /// `tags`.
     #[uniffi(default = None)]
     pub tags: ::std::option::Option<::std::vec::Vec<LocationTag>>,
     /// The fields the description does not name, and documented fields whose value
@@ -9253,10 +9253,10 @@ impl crate::json::ToJson for LocationTagList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A tag's name, to create the tag or rename it.
+/// A tag's name, to create the tag or rename it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationTagRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9281,13 +9281,13 @@ impl crate::json::ToJson for LocationTagRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Twilio credentials for the location.
+/// Twilio credentials for the location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LocationTwilio {
-    ///`sid`.
+    /// `sid`.
     #[uniffi(default = None)]
     pub sid: ::std::option::Option<String>,
-    ///`authToken`.
+    /// `authToken`.
     #[uniffi(default = None)]
     pub auth_token: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9314,31 +9314,31 @@ impl crate::json::ToJson for LocationTwilio {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A file or folder in the media library.
+/// A file or folder in the media library.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct MediaFile {
-    ///`_id`.
+    /// `_id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///Such as `file` or `folder`.
+    /// Such as `file` or `folder`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///`url`.
+    /// `url`.
     #[uniffi(default = None)]
     pub url: ::std::option::Option<String>,
-    ///`path`.
+    /// `path`.
     #[uniffi(default = None)]
     pub path: ::std::option::Option<String>,
-    ///The folder holding the entry (null at the root).
+    /// The folder holding the entry (null at the root).
     #[uniffi(default = None)]
     pub parent_id: ::std::option::Option<String>,
-    ///The location id.
+    /// The location id.
     #[uniffi(default = None)]
     pub alt_id: ::std::option::Option<String>,
-    ///`altType`.
+    /// `altType`.
     #[uniffi(default = None)]
     pub alt_type: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9377,11 +9377,11 @@ impl crate::json::ToJson for MediaFile {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of the media library. HighLevel's official description types the entries
-///as text; the service sends objects.
+/// One page of the media library. HighLevel's official description types the entries
+/// as text; the service sends objects.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct MediaFileList {
-    ///`files`.
+    /// `files`.
     #[uniffi(default = None)]
     pub files: ::std::option::Option<::std::vec::Vec<MediaFile>>,
     /// The fields the description does not name, and documented fields whose value
@@ -9406,80 +9406,80 @@ impl crate::json::ToJson for MediaFileList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///An opportunity (deal) as the service returns it.
+/// An opportunity (deal) as the service returns it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Opportunity {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///The deal's value in the location's currency.
+    /// The deal's value in the location's currency.
     #[uniffi(default = None)]
     pub monetary_value: ::std::option::Option<f64>,
-    ///`pipelineId`.
+    /// `pipelineId`.
     #[uniffi(default = None)]
     pub pipeline_id: ::std::option::Option<String>,
-    ///`pipelineStageId`.
+    /// `pipelineStageId`.
     #[uniffi(default = None)]
     pub pipeline_stage_id: ::std::option::Option<String>,
-    ///`open`, `won`, `lost` or `abandoned`.
+    /// `open`, `won`, `lost` or `abandoned`.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///`contact`.
+    /// `contact`.
     #[uniffi(default = None)]
     pub contact: ::std::option::Option<OpportunityContact>,
-    ///The id of the user the opportunity is assigned to.
+    /// The id of the user the opportunity is assigned to.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
-    ///`source`.
+    /// `source`.
     #[uniffi(default = None)]
     pub source: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`lostReasonId`.
+    /// `lostReasonId`.
     #[uniffi(default = None)]
     pub lost_reason_id: ::std::option::Option<String>,
-    ///ISO-8601 time of the last status change.
+    /// ISO-8601 time of the last status change.
     #[uniffi(default = None)]
     pub last_status_change_at: ::std::option::Option<String>,
-    ///ISO-8601 time of the last stage change.
+    /// ISO-8601 time of the last stage change.
     #[uniffi(default = None)]
     pub last_stage_change_at: ::std::option::Option<String>,
-    ///`lastActionDate`.
+    /// `lastActionDate`.
     #[uniffi(default = None)]
     pub last_action_date: ::std::option::Option<String>,
-    ///ISO-8601 creation time.
+    /// ISO-8601 creation time.
     #[uniffi(default = None)]
     pub created_at: ::std::option::Option<String>,
-    ///ISO-8601 time of the last change.
+    /// ISO-8601 time of the last change.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
-    ///An internal revision counter; HighLevel's official description types it as a
-    ///string but shows a number, so it is left untyped.
+    /// An internal revision counter; HighLevel's official description types it as a
+    /// string but shows a number, so it is left untyped.
     #[uniffi(default = None)]
     pub index_version: ::std::option::Option<::std::string::String>,
-    ///`customFields`.
+    /// `customFields`.
     #[uniffi(default = None)]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<OpportunityCustomField>>,
-    ///Ids of the users following the opportunity; items are left untyped.
+    /// Ids of the users following the opportunity; items are left untyped.
     #[uniffi(default = None)]
     pub followers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The notes, when `getNotes` was set; items are left untyped.
+    /// The notes, when `getNotes` was set; items are left untyped.
     #[uniffi(default = None)]
     pub notes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The tasks, when `getTasks` was set; items are left untyped.
+    /// The tasks, when `getTasks` was set; items are left untyped.
     #[uniffi(default = None)]
     pub tasks: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The calendar events, when `getCalendarEvents` was set; items are untyped.
+    /// The calendar events, when `getCalendarEvents` was set; items are untyped.
     #[uniffi(default = None)]
     pub calendar_events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///`externalObjectId`.
+    /// `externalObjectId`.
     #[uniffi(default = None)]
     pub external_object_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9562,25 +9562,25 @@ impl crate::json::ToJson for Opportunity {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A summary of the contact an opportunity belongs to.
+/// A summary of the contact an opportunity belongs to.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct OpportunityContact {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`companyName`.
+    /// `companyName`.
     #[uniffi(default = None)]
     pub company_name: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`tags`.
+    /// `tags`.
     #[uniffi(default = None)]
     pub tags: ::std::option::Option<::std::vec::Vec<String>>,
     /// The fields the description does not name, and documented fields whose value
@@ -9615,13 +9615,13 @@ impl crate::json::ToJson for OpportunityContact {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The value an opportunity holds for one custom field.
+/// The value an opportunity holds for one custom field.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct OpportunityCustomField {
-    ///The custom field's id.
+    /// The custom field's id.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///The value; a string, an object or a list, depending on the field type.
+    /// The value; a string, an object or a list, depending on the field type.
     #[uniffi(default = None)]
     pub field_value: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9648,16 +9648,16 @@ impl crate::json::ToJson for OpportunityCustomField {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A custom field value to set, named by the field's `id` or its `key`.
+/// A custom field value to set, named by the field's `id` or its `key`.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct OpportunityCustomFieldInput {
-    ///The custom field's id.
+    /// The custom field's id.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///The custom field's key, such as `my_custom_field`.
+    /// The custom field's key, such as `my_custom_field`.
     #[uniffi(default = None)]
     pub key: ::std::option::Option<String>,
-    ///The value; a string, a list of strings or an object, by field type.
+    /// The value; a string, a list of strings or an object, by field type.
     #[uniffi(default = None)]
     pub field_value: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9687,10 +9687,10 @@ impl crate::json::ToJson for OpportunityCustomFieldInput {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `OpportunityEnvelope` schema.
+/// The `OpportunityEnvelope` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct OpportunityEnvelope {
-    ///`opportunity`.
+    /// `opportunity`.
     #[uniffi(default = None)]
     pub opportunity: ::std::option::Option<Opportunity>,
     /// The fields the description does not name, and documented fields whose value
@@ -9715,28 +9715,28 @@ impl crate::json::ToJson for OpportunityEnvelope {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///Paging details of an opportunity search.
+/// Paging details of an opportunity search.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct OpportunitySearchMeta {
-    ///How many opportunities match in all.
+    /// How many opportunities match in all.
     #[uniffi(default = None)]
     pub total: ::std::option::Option<f64>,
-    ///`currentPage`.
+    /// `currentPage`.
     #[uniffi(default = None)]
     pub current_page: ::std::option::Option<f64>,
-    ///The next page's number, null on the last page.
+    /// The next page's number, null on the last page.
     #[uniffi(default = None)]
     pub next_page: ::std::option::Option<f64>,
-    ///The previous page's number, null on the first page.
+    /// The previous page's number, null on the first page.
     #[uniffi(default = None)]
     pub prev_page: ::std::option::Option<f64>,
-    ///The full URL of the next page.
+    /// The full URL of the next page.
     #[uniffi(default = None)]
     pub next_page_url: ::std::option::Option<String>,
-    ///The cursor to send as `startAfter` instead of `page` (epoch milliseconds).
+    /// The cursor to send as `startAfter` instead of `page` (epoch milliseconds).
     #[uniffi(default = None)]
     pub start_after: ::std::option::Option<i64>,
-    ///The cursor to send as `startAfterId` instead of `page`.
+    /// The cursor to send as `startAfterId` instead of `page`.
     #[uniffi(default = None)]
     pub start_after_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9773,16 +9773,16 @@ impl crate::json::ToJson for OpportunitySearchMeta {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `OpportunitySearchResult` schema.
+/// The `OpportunitySearchResult` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct OpportunitySearchResult {
-    ///`opportunities`.
+    /// `opportunities`.
     #[uniffi(default = None)]
     pub opportunities: ::std::option::Option<::std::vec::Vec<Opportunity>>,
-    ///`meta`.
+    /// `meta`.
     #[uniffi(default = None)]
     pub meta: ::std::option::Option<OpportunitySearchMeta>,
-    ///Totals per pipeline or stage; the shape is not documented.
+    /// Totals per pipeline or stage; the shape is not documented.
     #[uniffi(default = None)]
     pub aggregations: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9811,82 +9811,82 @@ impl crate::json::ToJson for OpportunitySearchResult {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///An order placed with a location (through a funnel, a form, an invoice ...).
+/// An order placed with a location (through a funnel, a form, an invoice ...).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PaymentOrder {
-    ///`_id`.
+    /// `_id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///The location id.
+    /// The location id.
     #[uniffi(default = None)]
     pub alt_id: ::std::option::Option<String>,
-    ///`altType`.
+    /// `altType`.
     #[uniffi(default = None)]
     pub alt_type: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///`contactName`.
+    /// `contactName`.
     #[uniffi(default = None)]
     pub contact_name: ::std::option::Option<String>,
-    ///`contactEmail`.
+    /// `contactEmail`.
     #[uniffi(default = None)]
     pub contact_email: ::std::option::Option<String>,
-    ///`currency`.
+    /// `currency`.
     #[uniffi(default = None)]
     pub currency: ::std::option::Option<String>,
-    ///`amount`.
+    /// `amount`.
     #[uniffi(default = None)]
     pub amount: ::std::option::Option<f64>,
-    ///`subtotal`.
+    /// `subtotal`.
     #[uniffi(default = None)]
     pub subtotal: ::std::option::Option<f64>,
-    ///`discount`.
+    /// `discount`.
     #[uniffi(default = None)]
     pub discount: ::std::option::Option<f64>,
-    ///Such as `completed`.
+    /// Such as `completed`.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///`liveMode`.
+    /// `liveMode`.
     #[uniffi(default = None)]
     pub live_mode: ::std::option::Option<bool>,
-    ///`totalProducts`.
+    /// `totalProducts`.
     #[uniffi(default = None)]
     pub total_products: ::std::option::Option<f64>,
-    ///`onetimeProducts`.
+    /// `onetimeProducts`.
     #[uniffi(default = None)]
     pub onetime_products: ::std::option::Option<f64>,
-    ///`recurringProducts`.
+    /// `recurringProducts`.
     #[uniffi(default = None)]
     pub recurring_products: ::std::option::Option<f64>,
-    ///Such as `funnel`.
+    /// Such as `funnel`.
     #[uniffi(default = None)]
     pub source_type: ::std::option::Option<String>,
-    ///`sourceSubType`.
+    /// `sourceSubType`.
     #[uniffi(default = None)]
     pub source_sub_type: ::std::option::Option<String>,
-    ///`sourceName`.
+    /// `sourceName`.
     #[uniffi(default = None)]
     pub source_name: ::std::option::Option<String>,
-    ///`sourceId`.
+    /// `sourceId`.
     #[uniffi(default = None)]
     pub source_id: ::std::option::Option<String>,
-    ///Details of the source (domain, page ...).
+    /// Details of the source (domain, page ...).
     #[uniffi(default = None)]
     pub source_meta: ::std::option::Option<::std::string::String>,
-    ///`couponCode`.
+    /// `couponCode`.
     #[uniffi(default = None)]
     pub coupon_code: ::std::option::Option<String>,
-    ///`fulfillmentStatus`.
+    /// `fulfillmentStatus`.
     #[uniffi(default = None)]
     pub fulfillment_status: ::std::option::Option<String>,
-    ///The id of the user who created the order.
+    /// The id of the user who created the order.
     #[uniffi(default = None)]
     pub created_by: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub created_at: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -9967,13 +9967,13 @@ impl crate::json::ToJson for PaymentOrder {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of orders.
+/// One page of orders.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PaymentOrderList {
-    ///`data`.
+    /// `data`.
     #[uniffi(default = None)]
     pub data: ::std::option::Option<::std::vec::Vec<PaymentOrder>>,
-    ///How many orders match in all.
+    /// How many orders match in all.
     #[uniffi(default = None)]
     pub total_count: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -10000,80 +10000,80 @@ impl crate::json::ToJson for PaymentOrderList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A recurring payment set up with a location.
+/// A recurring payment set up with a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PaymentSubscription {
-    ///`_id`.
+    /// `_id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///The location id.
+    /// The location id.
     #[uniffi(default = None)]
     pub alt_id: ::std::option::Option<String>,
-    ///`altType`.
+    /// `altType`.
     #[uniffi(default = None)]
     pub alt_type: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///`contactName`.
+    /// `contactName`.
     #[uniffi(default = None)]
     pub contact_name: ::std::option::Option<String>,
-    ///`contactEmail`.
+    /// `contactEmail`.
     #[uniffi(default = None)]
     pub contact_email: ::std::option::Option<String>,
-    ///`currency`.
+    /// `currency`.
     #[uniffi(default = None)]
     pub currency: ::std::option::Option<String>,
-    ///`amount`.
+    /// `amount`.
     #[uniffi(default = None)]
     pub amount: ::std::option::Option<f64>,
-    ///Such as `active`. The official description types it as an object while its example
-    ///is text, so any JSON value is accepted.
+    /// Such as `active`. The official description types it as an object while its example
+    /// is text, so any JSON value is accepted.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<::std::string::String>,
-    ///`liveMode`.
+    /// `liveMode`.
     #[uniffi(default = None)]
     pub live_mode: ::std::option::Option<bool>,
-    ///`entityType`.
+    /// `entityType`.
     #[uniffi(default = None)]
     pub entity_type: ::std::option::Option<String>,
-    ///`entityId`.
+    /// `entityId`.
     #[uniffi(default = None)]
     pub entity_id: ::std::option::Option<String>,
-    ///`entitySourceType`.
+    /// `entitySourceType`.
     #[uniffi(default = None)]
     pub entity_source_type: ::std::option::Option<String>,
-    ///`entitySourceName`.
+    /// `entitySourceName`.
     #[uniffi(default = None)]
     pub entity_source_name: ::std::option::Option<String>,
-    ///`entitySourceId`.
+    /// `entitySourceId`.
     #[uniffi(default = None)]
     pub entity_source_id: ::std::option::Option<String>,
-    ///`entitySourceMeta`.
+    /// `entitySourceMeta`.
     #[uniffi(default = None)]
     pub entity_source_meta: ::std::option::Option<::std::string::String>,
-    ///The payment provider's id of the subscription.
+    /// The payment provider's id of the subscription.
     #[uniffi(default = None)]
     pub subscription_id: ::std::option::Option<String>,
-    ///The payment provider's record of the subscription.
+    /// The payment provider's record of the subscription.
     #[uniffi(default = None)]
     pub subscription_snapshot: ::std::option::Option<::std::string::String>,
-    ///`paymentProviderType`.
+    /// `paymentProviderType`.
     #[uniffi(default = None)]
     pub payment_provider_type: ::std::option::Option<String>,
-    ///`paymentProviderConnectedAccount`.
+    /// `paymentProviderConnectedAccount`.
     #[uniffi(default = None)]
     pub payment_provider_connected_account: ::std::option::Option<String>,
-    ///`ipAddress`.
+    /// `ipAddress`.
     #[uniffi(default = None)]
     pub ip_address: ::std::option::Option<String>,
-    ///`createdBy`.
+    /// `createdBy`.
     #[uniffi(default = None)]
     pub created_by: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub created_at: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -10171,13 +10171,13 @@ impl crate::json::ToJson for PaymentSubscription {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of subscriptions.
+/// One page of subscriptions.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PaymentSubscriptionList {
-    ///`data`.
+    /// `data`.
     #[uniffi(default = None)]
     pub data: ::std::option::Option<::std::vec::Vec<PaymentSubscription>>,
-    ///How many subscriptions match in all.
+    /// How many subscriptions match in all.
     #[uniffi(default = None)]
     pub total_count: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -10204,98 +10204,98 @@ impl crate::json::ToJson for PaymentSubscriptionList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One charge (or attempted charge) taken by a location.
+/// One charge (or attempted charge) taken by a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PaymentTransaction {
-    ///`_id`.
+    /// `_id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///The location id.
+    /// The location id.
     #[uniffi(default = None)]
     pub alt_id: ::std::option::Option<String>,
-    ///`altType`.
+    /// `altType`.
     #[uniffi(default = None)]
     pub alt_type: ::std::option::Option<String>,
-    ///`contactId`.
+    /// `contactId`.
     #[uniffi(default = None)]
     pub contact_id: ::std::option::Option<String>,
-    ///`mergedFromContactId`.
+    /// `mergedFromContactId`.
     #[uniffi(default = None)]
     pub merged_from_contact_id: ::std::option::Option<String>,
-    ///`contactName`.
+    /// `contactName`.
     #[uniffi(default = None)]
     pub contact_name: ::std::option::Option<String>,
-    ///`contactEmail`.
+    /// `contactEmail`.
     #[uniffi(default = None)]
     pub contact_email: ::std::option::Option<String>,
-    ///`currency`.
+    /// `currency`.
     #[uniffi(default = None)]
     pub currency: ::std::option::Option<String>,
-    ///`amount`.
+    /// `amount`.
     #[uniffi(default = None)]
     pub amount: ::std::option::Option<f64>,
-    ///`amountRefunded`.
+    /// `amountRefunded`.
     #[uniffi(default = None)]
     pub amount_refunded: ::std::option::Option<f64>,
-    ///Such as `succeeded`. The official description types it as an object while its
-    ///example is text, so any JSON value is accepted.
+    /// Such as `succeeded`. The official description types it as an object while its
+    /// example is text, so any JSON value is accepted.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<::std::string::String>,
-    ///`liveMode`.
+    /// `liveMode`.
     #[uniffi(default = None)]
     pub live_mode: ::std::option::Option<bool>,
-    ///What the transaction pays for, such as `order`.
+    /// What the transaction pays for, such as `order`.
     #[uniffi(default = None)]
     pub entity_type: ::std::option::Option<String>,
-    ///`entityId`.
+    /// `entityId`.
     #[uniffi(default = None)]
     pub entity_id: ::std::option::Option<String>,
-    ///`entitySourceType`.
+    /// `entitySourceType`.
     #[uniffi(default = None)]
     pub entity_source_type: ::std::option::Option<String>,
-    ///`entitySourceSubType`.
+    /// `entitySourceSubType`.
     #[uniffi(default = None)]
     pub entity_source_sub_type: ::std::option::Option<String>,
-    ///`entitySourceName`.
+    /// `entitySourceName`.
     #[uniffi(default = None)]
     pub entity_source_name: ::std::option::Option<String>,
-    ///`entitySourceId`.
+    /// `entitySourceId`.
     #[uniffi(default = None)]
     pub entity_source_id: ::std::option::Option<String>,
-    ///`entitySourceMeta`.
+    /// `entitySourceMeta`.
     #[uniffi(default = None)]
     pub entity_source_meta: ::std::option::Option<::std::string::String>,
-    ///`subscriptionId`.
+    /// `subscriptionId`.
     #[uniffi(default = None)]
     pub subscription_id: ::std::option::Option<String>,
-    ///`chargeId`.
+    /// `chargeId`.
     #[uniffi(default = None)]
     pub charge_id: ::std::option::Option<String>,
-    ///The payment provider's record of the charge.
+    /// The payment provider's record of the charge.
     #[uniffi(default = None)]
     pub charge_snapshot: ::std::option::Option<::std::string::String>,
-    ///Such as `stripe`.
+    /// Such as `stripe`.
     #[uniffi(default = None)]
     pub payment_provider_type: ::std::option::Option<String>,
-    ///`paymentProviderConnectedAccount`.
+    /// `paymentProviderConnectedAccount`.
     #[uniffi(default = None)]
     pub payment_provider_connected_account: ::std::option::Option<String>,
-    ///How it was paid (card brand, last digits ...).
+    /// How it was paid (card brand, last digits ...).
     #[uniffi(default = None)]
     pub payment_method: ::std::option::Option<::std::string::String>,
-    ///`ipAddress`.
+    /// `ipAddress`.
     #[uniffi(default = None)]
     pub ip_address: ::std::option::Option<String>,
-    ///`createdBy`.
+    /// `createdBy`.
     #[uniffi(default = None)]
     pub created_by: ::std::option::Option<String>,
-    ///ISO-8601 date-time of the charge.
+    /// ISO-8601 date-time of the charge.
     #[uniffi(default = None)]
     pub fulfilled_at: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub created_at: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -10409,13 +10409,13 @@ impl crate::json::ToJson for PaymentTransaction {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of transactions.
+/// One page of transactions.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PaymentTransactionList {
-    ///`data`.
+    /// `data`.
     #[uniffi(default = None)]
     pub data: ::std::option::Option<::std::vec::Vec<PaymentTransaction>>,
-    ///How many transactions match in all.
+    /// How many transactions match in all.
     #[uniffi(default = None)]
     pub total_count: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -10442,28 +10442,28 @@ impl crate::json::ToJson for PaymentTransactionList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A sales pipeline and its ordered stages.
+/// A sales pipeline and its ordered stages.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Pipeline {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`stages`.
+    /// `stages`.
     #[uniffi(default = None)]
     pub stages: ::std::option::Option<::std::vec::Vec<PipelineStage>>,
-    ///`showInFunnel`.
+    /// `showInFunnel`.
     #[uniffi(default = None)]
     pub show_in_funnel: ::std::option::Option<bool>,
-    ///`showInPieChart`.
+    /// `showInPieChart`.
     #[uniffi(default = None)]
     pub show_in_pie_chart: ::std::option::Option<bool>,
-    ///How stage colours are shown, such as `dot`, `bg-tint` or `none`.
+    /// How stage colours are shown, such as `dot`, `bg-tint` or `none`.
     #[uniffi(default = None)]
     pub color_render_mode: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -10500,10 +10500,10 @@ impl crate::json::ToJson for Pipeline {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The `PipelineList` schema.
+/// The `PipelineList` schema.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PipelineList {
-    ///`pipelines`.
+    /// `pipelines`.
     #[uniffi(default = None)]
     pub pipelines: ::std::option::Option<::std::vec::Vec<Pipeline>>,
     /// The fields the description does not name, and documented fields whose value
@@ -10528,25 +10528,25 @@ impl crate::json::ToJson for PipelineList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One stage of a pipeline.
+/// One stage of a pipeline.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PipelineStage {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///The stage's place in the pipeline, from 0.
+    /// The stage's place in the pipeline, from 0.
     #[uniffi(default = None)]
     pub position: ::std::option::Option<f64>,
-    ///The chance, in percent, that a deal in this stage is won.
+    /// The chance, in percent, that a deal in this stage is won.
     #[uniffi(default = None)]
     pub stage_win_probability: ::std::option::Option<f64>,
-    ///`showInFunnel`.
+    /// `showInFunnel`.
     #[uniffi(default = None)]
     pub show_in_funnel: ::std::option::Option<bool>,
-    ///`showInPieChart`.
+    /// `showInPieChart`.
     #[uniffi(default = None)]
     pub show_in_pie_chart: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -10585,58 +10585,58 @@ impl crate::json::ToJson for PipelineStage {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A product, as the product endpoints send it (unwrapped, id in `_id`).
+/// A product, as the product endpoints send it (unwrapped, id in `_id`).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Product {
-    ///`_id`.
+    /// `_id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
-    ///`DIGITAL`, `PHYSICAL`, `SERVICE` or `PHYSICAL/DIGITAL`.
+    /// `DIGITAL`, `PHYSICAL`, `SERVICE` or `PHYSICAL/DIGITAL`.
     #[uniffi(default = None)]
     pub product_type: ::std::option::Option<String>,
-    ///`availableInStore`.
+    /// `availableInStore`.
     #[uniffi(default = None)]
     pub available_in_store: ::std::option::Option<bool>,
-    ///`statementDescriptor`.
+    /// `statementDescriptor`.
     #[uniffi(default = None)]
     pub statement_descriptor: ::std::option::Option<String>,
-    ///URL of the product's image.
+    /// URL of the product's image.
     #[uniffi(default = None)]
     pub image: ::std::option::Option<String>,
-    ///`collectionIds`.
+    /// `collectionIds`.
     #[uniffi(default = None)]
     pub collection_ids: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`isTaxesEnabled`.
+    /// `isTaxesEnabled`.
     #[uniffi(default = None)]
     pub is_taxes_enabled: ::std::option::Option<bool>,
-    ///Tax ids, or whole tax objects when `expand` asks for `tax`.
+    /// Tax ids, or whole tax objects when `expand` asks for `tax`.
     #[uniffi(default = None)]
     pub taxes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///`automaticTaxCategoryId`.
+    /// `automaticTaxCategoryId`.
     #[uniffi(default = None)]
     pub automatic_tax_category_id: ::std::option::Option<String>,
-    ///`label`.
+    /// `label`.
     #[uniffi(default = None)]
     pub label: ::std::option::Option<ProductLabel>,
-    ///`slug`.
+    /// `slug`.
     #[uniffi(default = None)]
     pub slug: ::std::option::Option<String>,
-    ///`variants`.
+    /// `variants`.
     #[uniffi(default = None)]
     pub variants: ::std::option::Option<::std::vec::Vec<ProductVariant>>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub created_at: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -10705,10 +10705,10 @@ impl crate::json::ToJson for Product {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The answer of a product delete.
+/// The answer of a product delete.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ProductDeleteResult {
-    ///True when the product was deleted.
+    /// True when the product was deleted.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -10733,16 +10733,16 @@ impl crate::json::ToJson for ProductDeleteResult {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A label shown on the product (such as `Featured`) and when it shows.
+/// A label shown on the product (such as `Featured`) and when it shows.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ProductLabel {
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub start_date: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub end_date: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -10771,14 +10771,14 @@ impl crate::json::ToJson for ProductLabel {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of products.
+/// One page of products.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ProductList {
-    ///`products`.
+    /// `products`.
     #[uniffi(default = None)]
     pub products: ::std::option::Option<::std::vec::Vec<Product>>,
-    ///The number of products. HighLevel's official description types it as a list of
-    ///`{total}` objects; the live shape is not settled, so any JSON value is accepted.
+    /// The number of products. HighLevel's official description types it as a list of
+    /// `{total}` objects; the live shape is not settled, so any JSON value is accepted.
     #[uniffi(default = None)]
     pub total: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -10805,26 +10805,26 @@ impl crate::json::ToJson for ProductList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///An image or video attached to a new product.
+/// An image or video attached to a new product.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ProductMedia {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///`url`.
+    /// `url`.
     #[uniffi(default = None)]
     pub url: ::std::option::Option<String>,
-    ///`image` or `video`.
+    /// `image` or `video`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///`isFeatured`.
+    /// `isFeatured`.
     #[uniffi(default = None)]
     pub is_featured: ::std::option::Option<bool>,
-    ///Ids of the prices this media belongs to. (The official description types this as
-    ///a list of lists while its example is a plain id.)
+    /// Ids of the prices this media belongs to. (The official description types this as
+    /// a list of lists while its example is a plain id.)
     #[uniffi(default = None)]
     pub price_ids: ::std::option::Option<::std::vec::Vec<String>>,
     /// The fields the description does not name, and documented fields whose value
@@ -10859,13 +10859,13 @@ impl crate::json::ToJson for ProductMedia {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///What search engines and link previews show for the product.
+/// What search engines and link previews show for the product.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ProductSeo {
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -10892,16 +10892,16 @@ impl crate::json::ToJson for ProductSeo {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A dimension along which a product varies (such as size), with its options.
+/// A dimension along which a product varies (such as size), with its options.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ProductVariant {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`options`.
+    /// `options`.
     #[uniffi(default = None)]
     pub options: ::std::option::Option<::std::vec::Vec<ProductVariantOption>>,
     /// The fields the description does not name, and documented fields whose value
@@ -10930,13 +10930,13 @@ impl crate::json::ToJson for ProductVariant {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One value of a product variant (such as `XL`).
+/// One value of a product variant (such as `XL`).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ProductVariantOption {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -10963,16 +10963,16 @@ impl crate::json::ToJson for ProductVariantOption {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A snapshot the agency can load into a location.
+/// A snapshot the agency can load into a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Snapshot {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`own` or `imported`.
+    /// `own` or `imported`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -11001,10 +11001,10 @@ impl crate::json::ToJson for Snapshot {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The agency's snapshots.
+/// The agency's snapshots.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SnapshotList {
-    ///`snapshots`.
+    /// `snapshots`.
     #[uniffi(default = None)]
     pub snapshots: ::std::option::Option<::std::vec::Vec<Snapshot>>,
     /// The fields the description does not name, and documented fields whose value
@@ -11029,34 +11029,34 @@ impl crate::json::ToJson for SnapshotList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A social network account connected to the social planner.
+/// A social network account connected to the social planner.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SocialAccount {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`oauthId`.
+    /// `oauthId`.
     #[uniffi(default = None)]
     pub oauth_id: ::std::option::Option<String>,
-    ///`profileId`.
+    /// `profileId`.
     #[uniffi(default = None)]
     pub profile_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///Such as `google`, `facebook`, `instagram`, `linkedin`.
+    /// Such as `google`, `facebook`, `instagram`, `linkedin`.
     #[uniffi(default = None)]
     pub platform: ::std::option::Option<String>,
-    ///Such as `location` or `page`.
+    /// Such as `location` or `page`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///ISO-8601 date-time when the connection expires.
+    /// ISO-8601 date-time when the connection expires.
     #[uniffi(default = None)]
     pub expire: ::std::option::Option<String>,
-    ///`isExpired`.
+    /// `isExpired`.
     #[uniffi(default = None)]
     pub is_expired: ::std::option::Option<bool>,
-    ///`meta`.
+    /// `meta`.
     #[uniffi(default = None)]
     pub meta: ::std::option::Option<::std::string::String>,
     /// The fields the description does not name, and documented fields whose value
@@ -11097,19 +11097,19 @@ impl crate::json::ToJson for SocialAccount {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The social planner's envelope around the accounts and groups.
+/// The social planner's envelope around the accounts and groups.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SocialAccountsResponse {
-    ///`success`.
+    /// `success`.
     #[uniffi(default = None)]
     pub success: ::std::option::Option<bool>,
-    ///`statusCode`.
+    /// `statusCode`.
     #[uniffi(default = None)]
     pub status_code: ::std::option::Option<f64>,
-    ///`message`.
+    /// `message`.
     #[uniffi(default = None)]
     pub message: ::std::option::Option<String>,
-    ///`results`.
+    /// `results`.
     #[uniffi(default = None)]
     pub results: ::std::option::Option<SocialAccountsResults>,
     /// The fields the description does not name, and documented fields whose value
@@ -11140,13 +11140,13 @@ impl crate::json::ToJson for SocialAccountsResponse {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The accounts and groups of a location's social planner.
+/// The accounts and groups of a location's social planner.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SocialAccountsResults {
-    ///`accounts`.
+    /// `accounts`.
     #[uniffi(default = None)]
     pub accounts: ::std::option::Option<::std::vec::Vec<SocialAccount>>,
-    ///`groups`.
+    /// `groups`.
     #[uniffi(default = None)]
     pub groups: ::std::option::Option<::std::vec::Vec<SocialGroup>>,
     /// The fields the description does not name, and documented fields whose value
@@ -11173,19 +11173,19 @@ impl crate::json::ToJson for SocialAccountsResults {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The social planner's envelope around one page of categories.
+/// The social planner's envelope around one page of categories.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SocialCategoriesResponse {
-    ///`success`.
+    /// `success`.
     #[uniffi(default = None)]
     pub success: ::std::option::Option<bool>,
-    ///`statusCode`.
+    /// `statusCode`.
     #[uniffi(default = None)]
     pub status_code: ::std::option::Option<f64>,
-    ///`message`.
+    /// `message`.
     #[uniffi(default = None)]
     pub message: ::std::option::Option<String>,
-    ///`results`.
+    /// `results`.
     #[uniffi(default = None)]
     pub results: ::std::option::Option<SocialCategoriesResults>,
     /// The fields the description does not name, and documented fields whose value
@@ -11216,13 +11216,13 @@ impl crate::json::ToJson for SocialCategoriesResponse {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of categories and how many there are in all.
+/// One page of categories and how many there are in all.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SocialCategoriesResults {
-    ///`count`.
+    /// `count`.
     #[uniffi(default = None)]
     pub count: ::std::option::Option<f64>,
-    ///`categories`.
+    /// `categories`.
     #[uniffi(default = None)]
     pub categories: ::std::option::Option<::std::vec::Vec<SocialCategory>>,
     /// The fields the description does not name, and documented fields whose value
@@ -11249,34 +11249,34 @@ impl crate::json::ToJson for SocialCategoriesResults {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A category that social planner posts can be filed under.
+/// A category that social planner posts can be filed under.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SocialCategory {
-    ///`_id`.
+    /// `_id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///Such as `#FFFFFF`.
+    /// Such as `#FFFFFF`.
     #[uniffi(default = None)]
     pub primary_color: ::std::option::Option<String>,
-    ///`secondaryColor`.
+    /// `secondaryColor`.
     #[uniffi(default = None)]
     pub secondary_color: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///The id of the user who created it.
+    /// The id of the user who created it.
     #[uniffi(default = None)]
     pub created_by: ::std::option::Option<String>,
-    ///`deleted`.
+    /// `deleted`.
     #[uniffi(default = None)]
     pub deleted: ::std::option::Option<bool>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub created_at: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -11317,16 +11317,16 @@ impl crate::json::ToJson for SocialCategory {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A named group of social accounts.
+/// A named group of social accounts.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SocialGroup {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`accountIds`.
+    /// `accountIds`.
     #[uniffi(default = None)]
     pub account_ids: ::std::option::Option<::std::vec::Vec<String>>,
     /// The fields the description does not name, and documented fields whose value
@@ -11355,14 +11355,14 @@ impl crate::json::ToJson for SocialGroup {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The answer of most deletes. HighLevel spells the field `succeded`; newer services
-///also send `succeeded`, so both are accepted.
+/// The answer of most deletes. HighLevel spells the field `succeded`; newer services
+/// also send `succeeded`, so both are accepted.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Succeded {
-    ///`succeded`.
+    /// `succeded`.
     #[uniffi(default = None)]
     pub succeded: ::std::option::Option<bool>,
-    ///`succeeded`.
+    /// `succeeded`.
     #[uniffi(default = None)]
     pub succeeded: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -11389,13 +11389,13 @@ impl crate::json::ToJson for Succeded {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The answer of operations that only report whether they worked.
+/// The answer of operations that only report whether they worked.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Success {
-    ///`success`.
+    /// `success`.
     #[uniffi(default = None)]
     pub success: ::std::option::Option<bool>,
-    ///`message`.
+    /// `message`.
     #[uniffi(default = None)]
     pub message: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -11422,16 +11422,16 @@ impl crate::json::ToJson for Success {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A survey.
+/// A survey.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Survey {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -11460,13 +11460,13 @@ impl crate::json::ToJson for Survey {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///One page of surveys.
+/// One page of surveys.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SurveyList {
-    ///`surveys`.
+    /// `surveys`.
     #[uniffi(default = None)]
     pub surveys: ::std::option::Option<::std::vec::Vec<Survey>>,
-    ///How many surveys the location has in all.
+    /// How many surveys the location has in all.
     #[uniffi(default = None)]
     pub total: ::std::option::Option<f64>,
     /// The fields the description does not name, and documented fields whose value
@@ -11493,37 +11493,37 @@ impl crate::json::ToJson for SurveyList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The business fields to change; none is required.
+/// The business fields to change; none is required.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateBusinessRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///`address`.
+    /// `address`.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///`country`.
+    /// `country`.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -11566,163 +11566,163 @@ impl crate::json::ToJson for UpdateBusinessRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The calendar fields to change. There is deliberately no `locationId`: Maton
-///documents that the service answers 422 when the update body carries one.
+/// The calendar fields to change. There is deliberately no `locationId`: Maton
+/// documents that the service answers 422 when the update body carries one.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateCalendarRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`description`.
+    /// `description`.
     #[uniffi(default = None)]
     pub description: ::std::option::Option<String>,
-    ///`groupId`.
+    /// `groupId`.
     #[uniffi(default = None)]
     pub group_id: ::std::option::Option<String>,
-    ///Sent in Maton's update example; HighLevel's official update schema does not list
-    ///it.
+    /// Sent in Maton's update example; HighLevel's official update schema does not list
+    /// it.
     #[uniffi(default = None)]
     pub calendar_type: ::std::option::Option<String>,
-    ///`eventType`.
+    /// `eventType`.
     #[uniffi(default = None)]
     pub event_type: ::std::option::Option<String>,
-    ///`teamMembers`.
+    /// `teamMembers`.
     #[uniffi(default = None)]
     pub team_members: ::std::option::Option<::std::vec::Vec<CalendarTeamMember>>,
-    ///`slug`.
+    /// `slug`.
     #[uniffi(default = None)]
     pub slug: ::std::option::Option<String>,
-    ///`widgetSlug`.
+    /// `widgetSlug`.
     #[uniffi(default = None)]
     pub widget_slug: ::std::option::Option<String>,
-    ///`widgetType`.
+    /// `widgetType`.
     #[uniffi(default = None)]
     pub widget_type: ::std::option::Option<String>,
-    ///`eventTitle`.
+    /// `eventTitle`.
     #[uniffi(default = None)]
     pub event_title: ::std::option::Option<String>,
-    ///`eventColor`.
+    /// `eventColor`.
     #[uniffi(default = None)]
     pub event_color: ::std::option::Option<String>,
-    ///`locationConfigurations`.
+    /// `locationConfigurations`.
     #[uniffi(default = None)]
     pub location_configurations:
         ::std::option::Option<::std::vec::Vec<CalendarLocationConfiguration>>,
-    ///`slotDuration`.
+    /// `slotDuration`.
     #[uniffi(default = None)]
     pub slot_duration: ::std::option::Option<f64>,
-    ///`slotDurationUnit`.
+    /// `slotDurationUnit`.
     #[uniffi(default = None)]
     pub slot_duration_unit: ::std::option::Option<String>,
-    ///`slotInterval`.
+    /// `slotInterval`.
     #[uniffi(default = None)]
     pub slot_interval: ::std::option::Option<f64>,
-    ///`slotIntervalUnit`.
+    /// `slotIntervalUnit`.
     #[uniffi(default = None)]
     pub slot_interval_unit: ::std::option::Option<String>,
-    ///`slotBuffer`.
+    /// `slotBuffer`.
     #[uniffi(default = None)]
     pub slot_buffer: ::std::option::Option<f64>,
-    ///`preBuffer`.
+    /// `preBuffer`.
     #[uniffi(default = None)]
     pub pre_buffer: ::std::option::Option<f64>,
-    ///`preBufferUnit`.
+    /// `preBufferUnit`.
     #[uniffi(default = None)]
     pub pre_buffer_unit: ::std::option::Option<String>,
-    ///`appoinmentPerSlot`.
+    /// `appoinmentPerSlot`.
     #[uniffi(default = None)]
     pub appoinment_per_slot: ::std::option::Option<f64>,
-    ///`appoinmentPerDay`.
+    /// `appoinmentPerDay`.
     #[uniffi(default = None)]
     pub appoinment_per_day: ::std::option::Option<f64>,
-    ///`allowBookingAfter`.
+    /// `allowBookingAfter`.
     #[uniffi(default = None)]
     pub allow_booking_after: ::std::option::Option<f64>,
-    ///`allowBookingAfterUnit`.
+    /// `allowBookingAfterUnit`.
     #[uniffi(default = None)]
     pub allow_booking_after_unit: ::std::option::Option<String>,
-    ///`allowBookingFor`.
+    /// `allowBookingFor`.
     #[uniffi(default = None)]
     pub allow_booking_for: ::std::option::Option<f64>,
-    ///`allowBookingForUnit`.
+    /// `allowBookingForUnit`.
     #[uniffi(default = None)]
     pub allow_booking_for_unit: ::std::option::Option<String>,
-    ///`openHours`.
+    /// `openHours`.
     #[uniffi(default = None)]
     pub open_hours: ::std::option::Option<::std::vec::Vec<CalendarOpenHour>>,
-    ///Entries with an `id` change or (with `deleted`) remove existing ones.
+    /// Entries with an `id` change or (with `deleted`) remove existing ones.
     #[uniffi(default = None)]
     pub availabilities: ::std::option::Option<::std::vec::Vec<CalendarAvailability>>,
-    ///`availabilityType`.
+    /// `availabilityType`.
     #[uniffi(default = None)]
     pub availability_type: ::std::option::Option<f64>,
-    ///`enableRecurring`.
+    /// `enableRecurring`.
     #[uniffi(default = None)]
     pub enable_recurring: ::std::option::Option<bool>,
-    ///`recurring`.
+    /// `recurring`.
     #[uniffi(default = None)]
     pub recurring: ::std::option::Option<CalendarRecurring>,
-    ///`formId`.
+    /// `formId`.
     #[uniffi(default = None)]
     pub form_id: ::std::option::Option<String>,
-    ///`stickyContact`.
+    /// `stickyContact`.
     #[uniffi(default = None)]
     pub sticky_contact: ::std::option::Option<bool>,
-    ///`isLivePaymentMode`.
+    /// `isLivePaymentMode`.
     #[uniffi(default = None)]
     pub is_live_payment_mode: ::std::option::Option<bool>,
-    ///`autoConfirm`.
+    /// `autoConfirm`.
     #[uniffi(default = None)]
     pub auto_confirm: ::std::option::Option<bool>,
-    ///`shouldSendAlertEmailsToAssignedMember`.
+    /// `shouldSendAlertEmailsToAssignedMember`.
     #[uniffi(default = None)]
     pub should_send_alert_emails_to_assigned_member: ::std::option::Option<bool>,
-    ///`alertEmail`.
+    /// `alertEmail`.
     #[uniffi(default = None)]
     pub alert_email: ::std::option::Option<String>,
-    ///`googleInvitationEmails`.
+    /// `googleInvitationEmails`.
     #[uniffi(default = None)]
     pub google_invitation_emails: ::std::option::Option<bool>,
-    ///`allowReschedule`.
+    /// `allowReschedule`.
     #[uniffi(default = None)]
     pub allow_reschedule: ::std::option::Option<bool>,
-    ///`allowCancellation`.
+    /// `allowCancellation`.
     #[uniffi(default = None)]
     pub allow_cancellation: ::std::option::Option<bool>,
-    ///`shouldAssignContactToTeamMember`.
+    /// `shouldAssignContactToTeamMember`.
     #[uniffi(default = None)]
     pub should_assign_contact_to_team_member: ::std::option::Option<bool>,
-    ///`shouldSkipAssigningContactForExisting`.
+    /// `shouldSkipAssigningContactForExisting`.
     #[uniffi(default = None)]
     pub should_skip_assigning_contact_for_existing: ::std::option::Option<bool>,
-    ///`notes`.
+    /// `notes`.
     #[uniffi(default = None)]
     pub notes: ::std::option::Option<String>,
-    ///`pixelId`.
+    /// `pixelId`.
     #[uniffi(default = None)]
     pub pixel_id: ::std::option::Option<String>,
-    ///`formSubmitType`.
+    /// `formSubmitType`.
     #[uniffi(default = None)]
     pub form_submit_type: ::std::option::Option<String>,
-    ///`formSubmitRedirectURL`.
+    /// `formSubmitRedirectURL`.
     #[uniffi(default = None)]
     pub form_submit_redirect_url: ::std::option::Option<String>,
-    ///`formSubmitThanksMessage`.
+    /// `formSubmitThanksMessage`.
     #[uniffi(default = None)]
     pub form_submit_thanks_message: ::std::option::Option<String>,
-    ///`guestType`.
+    /// `guestType`.
     #[uniffi(default = None)]
     pub guest_type: ::std::option::Option<String>,
-    ///`consentLabel`.
+    /// `consentLabel`.
     #[uniffi(default = None)]
     pub consent_label: ::std::option::Option<String>,
-    ///`calendarCoverImage`.
+    /// `calendarCoverImage`.
     #[uniffi(default = None)]
     pub calendar_cover_image: ::std::option::Option<String>,
-    ///`lookBusyConfig`.
+    /// `lookBusyConfig`.
     #[uniffi(default = None)]
     pub look_busy_config: ::std::option::Option<CalendarLookBusyConfig>,
-    ///`isActive`.
+    /// `isActive`.
     #[uniffi(default = None)]
     pub is_active: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -11928,22 +11928,22 @@ impl crate::json::ToJson for UpdateCalendarRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The fields to change; none is required.
+/// The fields to change; none is required.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateContactNoteRequest {
-    ///`body`.
+    /// `body`.
     #[uniffi(default = None)]
     pub body: ::std::option::Option<String>,
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///`color`.
+    /// `color`.
     #[uniffi(default = None)]
     pub color: ::std::option::Option<String>,
-    ///`pinned`.
+    /// `pinned`.
     #[uniffi(default = None)]
     pub pinned: ::std::option::Option<bool>,
-    ///`userId`.
+    /// `userId`.
     #[uniffi(default = None)]
     pub user_id: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -11976,70 +11976,70 @@ impl crate::json::ToJson for UpdateContactNoteRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The fields to change; none is required.
+/// The fields to change; none is required.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateContactRequest {
-    ///`firstName`.
+    /// `firstName`.
     #[uniffi(default = None)]
     pub first_name: ::std::option::Option<String>,
-    ///`lastName`.
+    /// `lastName`.
     #[uniffi(default = None)]
     pub last_name: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`companyName`.
+    /// `companyName`.
     #[uniffi(default = None)]
     pub company_name: ::std::option::Option<String>,
-    ///`address1`.
+    /// `address1`.
     #[uniffi(default = None)]
     pub address1: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///`country`.
+    /// `country`.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///`timezone`.
+    /// `timezone`.
     #[uniffi(default = None)]
     pub timezone: ::std::option::Option<String>,
-    ///`dateOfBirth`.
+    /// `dateOfBirth`.
     #[uniffi(default = None)]
     pub date_of_birth: ::std::option::Option<String>,
-    ///`dnd`.
+    /// `dnd`.
     #[uniffi(default = None)]
     pub dnd: ::std::option::Option<bool>,
-    ///`dndSettings`.
+    /// `dndSettings`.
     #[uniffi(default = None)]
     pub dnd_settings: ::std::option::Option<ContactDndSettings>,
-    ///`inboundDndSettings`.
+    /// `inboundDndSettings`.
     #[uniffi(default = None)]
     pub inbound_dnd_settings: ::std::option::Option<ContactInboundDndSettings>,
-    ///The complete new tag list; it replaces the current one.
+    /// The complete new tag list; it replaces the current one.
     #[uniffi(default = None)]
     pub tags: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`customFields`.
+    /// `customFields`.
     #[uniffi(default = None)]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<ContactCustomFieldInput>>,
-    ///`source`.
+    /// `source`.
     #[uniffi(default = None)]
     pub source: ::std::option::Option<String>,
-    ///`assignedTo`.
+    /// `assignedTo`.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -12108,22 +12108,22 @@ impl crate::json::ToJson for UpdateContactRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The fields to change; none is required.
+/// The fields to change; none is required.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateContactTaskRequest {
-    ///`title`.
+    /// `title`.
     #[uniffi(default = None)]
     pub title: ::std::option::Option<String>,
-    ///`body`.
+    /// `body`.
     #[uniffi(default = None)]
     pub body: ::std::option::Option<String>,
-    ///ISO-8601 due time.
+    /// ISO-8601 due time.
     #[uniffi(default = None)]
     pub due_date: ::std::option::Option<String>,
-    ///`completed`.
+    /// `completed`.
     #[uniffi(default = None)]
     pub completed: ::std::option::Option<bool>,
-    ///`assignedTo`.
+    /// `assignedTo`.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -12156,31 +12156,31 @@ impl crate::json::ToJson for UpdateContactTaskRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The new state of a custom field.
+/// The new state of a custom field.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateCustomFieldRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`contact` or `opportunity`.
+    /// `contact` or `opportunity`.
     #[uniffi(default = None)]
     pub model: ::std::option::Option<String>,
-    ///`placeholder`.
+    /// `placeholder`.
     #[uniffi(default = None)]
     pub placeholder: ::std::option::Option<String>,
-    ///`position`.
+    /// `position`.
     #[uniffi(default = None)]
     pub position: ::std::option::Option<f64>,
-    ///`acceptedFormat`.
+    /// `acceptedFormat`.
     #[uniffi(default = None)]
     pub accepted_format: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`isMultipleFile`.
+    /// `isMultipleFile`.
     #[uniffi(default = None)]
     pub is_multiple_file: ::std::option::Option<bool>,
-    ///`maxNumberOfFiles`.
+    /// `maxNumberOfFiles`.
     #[uniffi(default = None)]
     pub max_number_of_files: ::std::option::Option<f64>,
-    ///`textBoxListOptions`.
+    /// `textBoxListOptions`.
     #[uniffi(default = None)]
     pub text_box_list_options: ::std::option::Option<::std::vec::Vec<CustomFieldTextBoxOption>>,
     /// The fields the description does not name, and documented fields whose value
@@ -12227,13 +12227,13 @@ impl crate::json::ToJson for UpdateCustomFieldRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The new name and target of a trigger link.
+/// The new name and target of a trigger link.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateLinkRequest {
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///The URL a click is sent on to.
+    /// The URL a click is sent on to.
     #[uniffi(default = None)]
     pub redirect_to: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -12260,56 +12260,56 @@ impl crate::json::ToJson for UpdateLinkRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The fields of a sub-account to change.
+/// The fields of a sub-account to change.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateLocationRequest {
-    ///The agency that owns the location. HighLevel's official description marks it
-    ///required; Maton's example updates a location without it.
+    /// The agency that owns the location. HighLevel's official description marks it
+    /// required; Maton's example updates a location without it.
     #[uniffi(default = None)]
     pub company_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`address`.
+    /// `address`.
     #[uniffi(default = None)]
     pub address: ::std::option::Option<String>,
-    ///`city`.
+    /// `city`.
     #[uniffi(default = None)]
     pub city: ::std::option::Option<String>,
-    ///`state`.
+    /// `state`.
     #[uniffi(default = None)]
     pub state: ::std::option::Option<String>,
-    ///Two-letter country code, such as `US`.
+    /// Two-letter country code, such as `US`.
     #[uniffi(default = None)]
     pub country: ::std::option::Option<String>,
-    ///`postalCode`.
+    /// `postalCode`.
     #[uniffi(default = None)]
     pub postal_code: ::std::option::Option<String>,
-    ///`website`.
+    /// `website`.
     #[uniffi(default = None)]
     pub website: ::std::option::Option<String>,
-    ///`timezone`.
+    /// `timezone`.
     #[uniffi(default = None)]
     pub timezone: ::std::option::Option<String>,
-    ///`prospectInfo`.
+    /// `prospectInfo`.
     #[uniffi(default = None)]
     pub prospect_info: ::std::option::Option<LocationProspectInfo>,
-    ///`settings`.
+    /// `settings`.
     #[uniffi(default = None)]
     pub settings: ::std::option::Option<LocationSettings>,
-    ///`social`.
+    /// `social`.
     #[uniffi(default = None)]
     pub social: ::std::option::Option<LocationSocial>,
-    ///`twilio`.
+    /// `twilio`.
     #[uniffi(default = None)]
     pub twilio: ::std::option::Option<LocationTwilio>,
-    ///`mailgun`.
+    /// `mailgun`.
     #[uniffi(default = None)]
     pub mailgun: ::std::option::Option<LocationMailgun>,
-    ///`snapshot`.
+    /// `snapshot`.
     #[uniffi(default = None)]
     pub snapshot: ::std::option::Option<LocationSnapshotRef>,
     /// The fields the description does not name, and documented fields whose value
@@ -12364,29 +12364,29 @@ impl crate::json::ToJson for UpdateLocationRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The fields to change. `pipelineId` is required by the service (Maton's doc) even when
-///it does not change; HighLevel's official description marks nothing required.
+/// The fields to change. `pipelineId` is required by the service (Maton's doc) even when
+/// it does not change; HighLevel's official description marks nothing required.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UpdateOpportunityRequest {
-    ///The opportunity's pipeline, the current one when it does not move.
+    /// The opportunity's pipeline, the current one when it does not move.
     #[uniffi(default = None)]
     pub pipeline_id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`pipelineStageId`.
+    /// `pipelineStageId`.
     #[uniffi(default = None)]
     pub pipeline_stage_id: ::std::option::Option<String>,
-    ///`open`, `won`, `lost` or `abandoned`.
+    /// `open`, `won`, `lost` or `abandoned`.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///`monetaryValue`.
+    /// `monetaryValue`.
     #[uniffi(default = None)]
     pub monetary_value: ::std::option::Option<f64>,
-    ///`assignedTo`.
+    /// `assignedTo`.
     #[uniffi(default = None)]
     pub assigned_to: ::std::option::Option<String>,
-    ///`customFields`.
+    /// `customFields`.
     #[uniffi(default = None)]
     pub custom_fields: ::std::option::Option<::std::vec::Vec<OpportunityCustomFieldInput>>,
     /// The fields the description does not name, and documented fields whose value
@@ -12423,47 +12423,47 @@ impl crate::json::ToJson for UpdateOpportunityRequest {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///A person who can sign in to one or more locations.
+/// A person who can sign in to one or more locations.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct User {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///`firstName`.
+    /// `firstName`.
     #[uniffi(default = None)]
     pub first_name: ::std::option::Option<String>,
-    ///`lastName`.
+    /// `lastName`.
     #[uniffi(default = None)]
     pub last_name: ::std::option::Option<String>,
-    ///`email`.
+    /// `email`.
     #[uniffi(default = None)]
     pub email: ::std::option::Option<String>,
-    ///`phone`.
+    /// `phone`.
     #[uniffi(default = None)]
     pub phone: ::std::option::Option<String>,
-    ///`extension`.
+    /// `extension`.
     #[uniffi(default = None)]
     pub extension: ::std::option::Option<String>,
-    ///`roles`.
+    /// `roles`.
     #[uniffi(default = None)]
     pub roles: ::std::option::Option<UserRoles>,
-    ///`permissions`.
+    /// `permissions`.
     #[uniffi(default = None)]
     pub permissions: ::std::option::Option<UserPermissions>,
-    ///The API scopes granted to the user. HighLevel's official description types this as
-    ///one string; it is left untyped here so a list decodes too.
+    /// The API scopes granted to the user. HighLevel's official description types this as
+    /// one string; it is left untyped here so a list decodes too.
     #[uniffi(default = None)]
     pub scopes: ::std::option::Option<::std::string::String>,
-    ///`deleted`.
+    /// `deleted`.
     #[uniffi(default = None)]
     pub deleted: ::std::option::Option<bool>,
-    ///The user's inbound LC Phone numbers, keyed by location id.
+    /// The user's inbound LC Phone numbers, keyed by location id.
     #[uniffi(default = None)]
     pub lc_phone: ::std::option::Option<::std::string::String>,
-    ///The user's interface language, such as `en_US`.
+    /// The user's interface language, such as `en_US`.
     #[uniffi(default = None)]
     pub platform_language: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -12516,10 +12516,10 @@ impl crate::json::ToJson for User {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The users of a location.
+/// The users of a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UserList {
-    ///`users`.
+    /// `users`.
     #[uniffi(default = None)]
     pub users: ::std::option::Option<::std::vec::Vec<User>>,
     /// The fields the description does not name, and documented fields whose value
@@ -12544,121 +12544,121 @@ impl crate::json::ToJson for UserList {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The features the user may use; each switch is on or off.
+/// The features the user may use; each switch is on or off.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UserPermissions {
-    ///`campaignsEnabled`.
+    /// `campaignsEnabled`.
     #[uniffi(default = None)]
     pub campaigns_enabled: ::std::option::Option<bool>,
-    ///`campaignsReadOnly`.
+    /// `campaignsReadOnly`.
     #[uniffi(default = None)]
     pub campaigns_read_only: ::std::option::Option<bool>,
-    ///`contactsEnabled`.
+    /// `contactsEnabled`.
     #[uniffi(default = None)]
     pub contacts_enabled: ::std::option::Option<bool>,
-    ///`workflowsEnabled`.
+    /// `workflowsEnabled`.
     #[uniffi(default = None)]
     pub workflows_enabled: ::std::option::Option<bool>,
-    ///`workflowsReadOnly`.
+    /// `workflowsReadOnly`.
     #[uniffi(default = None)]
     pub workflows_read_only: ::std::option::Option<bool>,
-    ///`triggersEnabled`.
+    /// `triggersEnabled`.
     #[uniffi(default = None)]
     pub triggers_enabled: ::std::option::Option<bool>,
-    ///`funnelsEnabled`.
+    /// `funnelsEnabled`.
     #[uniffi(default = None)]
     pub funnels_enabled: ::std::option::Option<bool>,
-    ///`websitesEnabled`.
+    /// `websitesEnabled`.
     #[uniffi(default = None)]
     pub websites_enabled: ::std::option::Option<bool>,
-    ///`opportunitiesEnabled`.
+    /// `opportunitiesEnabled`.
     #[uniffi(default = None)]
     pub opportunities_enabled: ::std::option::Option<bool>,
-    ///`dashboardStatsEnabled`.
+    /// `dashboardStatsEnabled`.
     #[uniffi(default = None)]
     pub dashboard_stats_enabled: ::std::option::Option<bool>,
-    ///`bulkRequestsEnabled`.
+    /// `bulkRequestsEnabled`.
     #[uniffi(default = None)]
     pub bulk_requests_enabled: ::std::option::Option<bool>,
-    ///`appointmentsEnabled`.
+    /// `appointmentsEnabled`.
     #[uniffi(default = None)]
     pub appointments_enabled: ::std::option::Option<bool>,
-    ///`reviewsEnabled`.
+    /// `reviewsEnabled`.
     #[uniffi(default = None)]
     pub reviews_enabled: ::std::option::Option<bool>,
-    ///`onlineListingsEnabled`.
+    /// `onlineListingsEnabled`.
     #[uniffi(default = None)]
     pub online_listings_enabled: ::std::option::Option<bool>,
-    ///`phoneCallEnabled`.
+    /// `phoneCallEnabled`.
     #[uniffi(default = None)]
     pub phone_call_enabled: ::std::option::Option<bool>,
-    ///`conversationsEnabled`.
+    /// `conversationsEnabled`.
     #[uniffi(default = None)]
     pub conversations_enabled: ::std::option::Option<bool>,
-    ///`assignedDataOnly`.
+    /// `assignedDataOnly`.
     #[uniffi(default = None)]
     pub assigned_data_only: ::std::option::Option<bool>,
-    ///`adwordsReportingEnabled`.
+    /// `adwordsReportingEnabled`.
     #[uniffi(default = None)]
     pub adwords_reporting_enabled: ::std::option::Option<bool>,
-    ///`membershipEnabled`.
+    /// `membershipEnabled`.
     #[uniffi(default = None)]
     pub membership_enabled: ::std::option::Option<bool>,
-    ///`facebookAdsReportingEnabled`.
+    /// `facebookAdsReportingEnabled`.
     #[uniffi(default = None)]
     pub facebook_ads_reporting_enabled: ::std::option::Option<bool>,
-    ///`attributionsReportingEnabled`.
+    /// `attributionsReportingEnabled`.
     #[uniffi(default = None)]
     pub attributions_reporting_enabled: ::std::option::Option<bool>,
-    ///`settingsEnabled`.
+    /// `settingsEnabled`.
     #[uniffi(default = None)]
     pub settings_enabled: ::std::option::Option<bool>,
-    ///`tagsEnabled`.
+    /// `tagsEnabled`.
     #[uniffi(default = None)]
     pub tags_enabled: ::std::option::Option<bool>,
-    ///`leadValueEnabled`.
+    /// `leadValueEnabled`.
     #[uniffi(default = None)]
     pub lead_value_enabled: ::std::option::Option<bool>,
-    ///`marketingEnabled`.
+    /// `marketingEnabled`.
     #[uniffi(default = None)]
     pub marketing_enabled: ::std::option::Option<bool>,
-    ///`agentReportingEnabled`.
+    /// `agentReportingEnabled`.
     #[uniffi(default = None)]
     pub agent_reporting_enabled: ::std::option::Option<bool>,
-    ///`botService`.
+    /// `botService`.
     #[uniffi(default = None)]
     pub bot_service: ::std::option::Option<bool>,
-    ///`socialPlanner`.
+    /// `socialPlanner`.
     #[uniffi(default = None)]
     pub social_planner: ::std::option::Option<bool>,
-    ///`bloggingEnabled`.
+    /// `bloggingEnabled`.
     #[uniffi(default = None)]
     pub blogging_enabled: ::std::option::Option<bool>,
-    ///`invoiceEnabled`.
+    /// `invoiceEnabled`.
     #[uniffi(default = None)]
     pub invoice_enabled: ::std::option::Option<bool>,
-    ///`affiliateManagerEnabled`.
+    /// `affiliateManagerEnabled`.
     #[uniffi(default = None)]
     pub affiliate_manager_enabled: ::std::option::Option<bool>,
-    ///`contentAiEnabled`.
+    /// `contentAiEnabled`.
     #[uniffi(default = None)]
     pub content_ai_enabled: ::std::option::Option<bool>,
-    ///`refundsEnabled`.
+    /// `refundsEnabled`.
     #[uniffi(default = None)]
     pub refunds_enabled: ::std::option::Option<bool>,
-    ///`recordPaymentEnabled`.
+    /// `recordPaymentEnabled`.
     #[uniffi(default = None)]
     pub record_payment_enabled: ::std::option::Option<bool>,
-    ///`cancelSubscriptionEnabled`.
+    /// `cancelSubscriptionEnabled`.
     #[uniffi(default = None)]
     pub cancel_subscription_enabled: ::std::option::Option<bool>,
-    ///`paymentsEnabled`.
+    /// `paymentsEnabled`.
     #[uniffi(default = None)]
     pub payments_enabled: ::std::option::Option<bool>,
-    ///`communitiesEnabled`.
+    /// `communitiesEnabled`.
     #[uniffi(default = None)]
     pub communities_enabled: ::std::option::Option<bool>,
-    ///`exportPaymentsEnabled`.
+    /// `exportPaymentsEnabled`.
     #[uniffi(default = None)]
     pub export_payments_enabled: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -12863,19 +12863,19 @@ impl crate::json::ToJson for UserPermissions {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///What kind of user this is and where they may act.
+/// What kind of user this is and where they may act.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct UserRoles {
-    ///`agency` or `account`.
+    /// `agency` or `account`.
     #[uniffi(default = None)]
     pub r#type: ::std::option::Option<String>,
-    ///`admin` or `user`.
+    /// `admin` or `user`.
     #[uniffi(default = None)]
     pub role: ::std::option::Option<String>,
-    ///The locations the user may open.
+    /// The locations the user may open.
     #[uniffi(default = None)]
     pub location_ids: ::std::option::Option<::std::vec::Vec<String>>,
-    ///`restrictSubAccount`.
+    /// `restrictSubAccount`.
     #[uniffi(default = None)]
     pub restrict_sub_account: ::std::option::Option<bool>,
     /// The fields the description does not name, and documented fields whose value
@@ -12910,28 +12910,28 @@ impl crate::json::ToJson for UserRoles {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///An automation workflow.
+/// An automation workflow.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Workflow {
-    ///`id`.
+    /// `id`.
     #[uniffi(default = None)]
     pub id: ::std::option::Option<String>,
-    ///`name`.
+    /// `name`.
     #[uniffi(default = None)]
     pub name: ::std::option::Option<String>,
-    ///Such as `draft` or `published`.
+    /// Such as `draft` or `published`.
     #[uniffi(default = None)]
     pub status: ::std::option::Option<String>,
-    ///`version`.
+    /// `version`.
     #[uniffi(default = None)]
     pub version: ::std::option::Option<f64>,
-    ///`locationId`.
+    /// `locationId`.
     #[uniffi(default = None)]
     pub location_id: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub created_at: ::std::option::Option<String>,
-    ///ISO-8601 date-time.
+    /// ISO-8601 date-time.
     #[uniffi(default = None)]
     pub updated_at: ::std::option::Option<String>,
     /// The fields the description does not name, and documented fields whose value
@@ -12968,10 +12968,10 @@ impl crate::json::ToJson for Workflow {
         Ok(::serde_json::Value::Object(map))
     }
 }
-///The workflows of a location.
+/// The workflows of a location.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct WorkflowList {
-    ///`workflows`.
+    /// `workflows`.
     #[uniffi(default = None)]
     pub workflows: ::std::option::Option<::std::vec::Vec<Workflow>>,
     /// The fields the description does not name, and documented fields whose value
