@@ -17,7 +17,7 @@ const PYTHON_TOOLS: [&str; 2] = ["openapi-spec-validator==0.9.0", "schemathesis=
 
 type Check = fn(&Path) -> anyhow::Result<()>;
 
-const CHECKS: [(&str, Check); 8] = [
+const CHECKS: [(&str, Check); 9] = [
     ("formatting (cargo fmt --check)", fmt),
     (
         "generated code is current (cargo xtask codegen --check)",
@@ -35,6 +35,10 @@ const CHECKS: [(&str, Check); 8] = [
         crate::python_test::run,
     ),
     ("the Node package (node --test)", crate::node::test),
+    (
+        "Kotlin and Swift bindings (cargo xtask uniffi-test)",
+        crate::uniffi_test::run,
+    ),
 ];
 
 /// Runs every check, even after one fails, so one run shows every problem.

@@ -9,6 +9,7 @@
 //! - `crates/highlevel/src/generated/resources.rs`, the operations grouped by resource;
 //! - the Python package's resource groups, stubs and types (see [`crate::python`]).
 //! - the Node package's generated files (see [`crate::node`]).
+//! - `bindings/uniffi/src/generated.rs`, the resource groups and records of Kotlin and Swift.
 
 use std::fs;
 use std::io::Write;
@@ -103,6 +104,12 @@ fn generate(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
     outputs.extend(crate::python::generate(root, &doc)?);
 
     outputs.extend(crate::node::outputs(root, &doc)?);
+
+    let about = "The Kotlin and Swift surface: resource groups, their operations, and records.";
+    outputs.push((
+        root.join("bindings/uniffi/src/generated.rs"),
+        rust_file(crate::uniffi::generate(&doc)?, about)?,
+    ));
     Ok(outputs)
 }
 
@@ -382,7 +389,7 @@ fn optional_extra(text: &str) -> anyhow::Result<String> {
 }
 
 /// Formats `tokens` as a Rust file with a header naming the command that wrote it.
-fn rust_file(tokens: TokenStream, about: &str) -> anyhow::Result<String> {
+pub(crate) fn rust_file(tokens: TokenStream, about: &str) -> anyhow::Result<String> {
     let file: syn::File =
         syn::parse2(doc_per_line(tokens)).context("generated code does not parse")?;
     let body = prettyplease::unparse(&file);

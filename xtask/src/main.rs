@@ -6,6 +6,7 @@
 //! - `ci`: every check and test of the project; the README's test command.
 //! - `python-test`: the Python package's checks alone (one of `ci`'s).
 //! - `node-test`: builds the Node addon and runs the Node package's tests.
+//! - `uniffi-test`: build the Kotlin and Swift bindings, run the Kotlin tests, check the Swift.
 
 #![allow(
     clippy::print_stdout,
@@ -20,11 +21,14 @@ mod node;
 mod operations;
 mod python;
 mod python_test;
+mod uniffi;
+mod uniffi_test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci | python-test | node-test>";
+const USAGE: &str =
+    "usage: cargo xtask <codegen [--check] | ci | python-test | node-test | uniffi-test>";
 
 fn main() -> ExitCode {
     match run() {
@@ -47,6 +51,7 @@ fn run() -> anyhow::Result<()> {
         ["ci"] => ci::run(&root),
         ["python-test"] => python_test::run(&root),
         ["node-test"] => node::test(&root),
+        ["uniffi-test"] => uniffi_test::run(&root),
         _ => anyhow::bail!("{USAGE}"),
     }
 }
