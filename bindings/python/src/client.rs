@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::convert::{to_json, to_map, to_python};
 use crate::errors::{Failure, check};
-use crate::paging::{AsyncItemIterator, AsyncPageIterator, ItemIterator, PageIterator};
+use crate::paging::{AsyncItemPages, AsyncPageIterator, ItemPages, PageIterator};
 use crate::runtime::{self, Shared};
 
 /// Everything a client is built from. Kept so that a client made before `os.fork()` can be
@@ -193,12 +193,12 @@ impl NativeClient {
         })
     }
 
-    /// The items of a paginated operation, for `for`.
-    fn items(&self, operation: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<ItemIterator> {
+    /// The items of a paginated operation, a list per page, for `for`.
+    fn items(&self, operation: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<ItemPages> {
         let (client, params, _) = self.prepare(params, None)?;
         let runtime = runtime::runtime()?;
         let _entered = runtime.enter();
-        Ok(ItemIterator::new(check(client.items(operation, params))?))
+        Ok(ItemPages::new(check(client.pages(operation, params))?))
     }
 
     /// The pages of a paginated operation, for `for`.
@@ -209,18 +209,16 @@ impl NativeClient {
         Ok(PageIterator::new(check(client.pages(operation, params))?))
     }
 
-    /// The items of a paginated operation, for `async for`.
+    /// The items of a paginated operation, a list per page, for `async for`.
     fn items_async(
         &self,
         operation: &str,
         params: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<AsyncItemIterator> {
+    ) -> PyResult<AsyncItemPages> {
         let (client, params, _) = self.prepare(params, None)?;
         let runtime = runtime::runtime()?;
         let _entered = runtime.enter();
-        Ok(AsyncItemIterator::new(check(
-            client.items(operation, params),
-        )?))
+        Ok(AsyncItemPages::new(check(client.pages(operation, params))?))
     }
 
     /// The pages of a paginated operation, for `async for`.

@@ -24,6 +24,12 @@ fn reset_logging() {
     }
 }
 
+/// Stops the SDK's threads; `atexit` calls it as the interpreter exits.
+#[pyfunction]
+fn shutdown(py: Python<'_>) {
+    runtime::shutdown(py);
+}
+
 /// The description's operations as (operationId, snake_case name) pairs.
 #[pyfunction]
 fn operations() -> Vec<(&'static str, &'static str)> {
@@ -46,12 +52,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     m.add_class::<client::NativeClient>()?;
     m.add_class::<paging::Page>()?;
-    m.add_class::<paging::ItemIterator>()?;
+    m.add_class::<paging::ItemPages>()?;
     m.add_class::<paging::PageIterator>()?;
-    m.add_class::<paging::AsyncItemIterator>()?;
+    m.add_class::<paging::AsyncItemPages>()?;
     m.add_class::<paging::AsyncPageIterator>()?;
     m.add_class::<sandbox::NativeSandbox>()?;
     m.add_function(wrap_pyfunction!(reset_logging, m)?)?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
+    let shutdown = wrap_pyfunction!(shutdown, m)?;
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (shutdown.clone(),))?;
+    m.add_function(shutdown)?;
     Ok(())
 }

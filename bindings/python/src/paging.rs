@@ -1,14 +1,17 @@
 //! Python iterators over the core's paginators: `for` (waiting with the GIL released) and
 //! `async for`. The core fetches the next page while the caller works on this one.
+//!
+//! Items cross a page at a time, as a list: one wait and one conversion per page instead
+//! of one per item. The Python half (`_base.py`) hands them out one by one.
 
 use std::sync::Arc;
 
-use highlevel::{Items, Pages};
+use highlevel::Pages;
 use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
 use tokio::sync::Mutex;
 
-use crate::convert::to_python;
+use crate::convert::{Converter, to_python};
 use crate::errors::check;
 use crate::runtime;
 
@@ -38,31 +41,36 @@ fn page(py: Python<'_>, page: highlevel::Page) -> PyResult<Page> {
     })
 }
 
-/// The items of a paginated call, for `for`.
-#[pyclass(module = "highlevel._native")]
-pub(crate) struct ItemIterator {
-    items: Arc<Mutex<Items>>,
+/// A page's items as a Python list.
+fn items(py: Python<'_>, page: &highlevel::Page) -> PyResult<Py<PyAny>> {
+    Ok(Converter::new(py).list(&page.items)?.into_any().unbind())
 }
 
-impl ItemIterator {
-    pub(crate) fn new(items: Items) -> Self {
+/// The items of a paginated call, a list per page, for `for`.
+#[pyclass(module = "highlevel._native")]
+pub(crate) struct ItemPages {
+    pages: Arc<Mutex<Pages>>,
+}
+
+impl ItemPages {
+    pub(crate) fn new(pages: Pages) -> Self {
         Self {
-            items: Arc::new(Mutex::new(items)),
+            pages: Arc::new(Mutex::new(pages)),
         }
     }
 }
 
 #[pymethods]
-impl ItemIterator {
+impl ItemPages {
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
         slf
     }
 
-    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let items = self.items.clone();
-        let next = runtime::block_on(py, async move { items.lock().await.next().await })?;
+    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let pages = self.pages.clone();
+        let next = runtime::block_on(py, async move { pages.lock().await.next().await })?;
         match next {
-            Some(item) => to_python(py, &check(item)?),
+            Some(next) => items(py, &check(next)?),
             None => Err(PyStopIteration::new_err(())),
         }
     }
@@ -98,34 +106,34 @@ impl PageIterator {
     }
 }
 
-/// The items of a paginated call, for `async for`.
+/// The items of a paginated call, a list per page, for `async for`.
 #[pyclass(module = "highlevel._native")]
-pub(crate) struct AsyncItemIterator {
-    items: Arc<Mutex<Items>>,
+pub(crate) struct AsyncItemPages {
+    pages: Arc<Mutex<Pages>>,
 }
 
-impl AsyncItemIterator {
-    pub(crate) fn new(items: Items) -> Self {
+impl AsyncItemPages {
+    pub(crate) fn new(pages: Pages) -> Self {
         Self {
-            items: Arc::new(Mutex::new(items)),
+            pages: Arc::new(Mutex::new(pages)),
         }
     }
 }
 
 #[pymethods]
-impl AsyncItemIterator {
+impl AsyncItemPages {
     fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
         slf
     }
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let items = self.items.clone();
+        let pages = self.pages.clone();
         runtime::awaitable(py, async move {
-            let next = items.lock().await.next().await;
+            let next = pages.lock().await.next().await;
             match next {
-                Some(item) => {
-                    let item = check(item)?;
-                    Python::attach(|py| to_python(py, &item).map(Bound::unbind))
+                Some(next) => {
+                    let next = check(next)?;
+                    Python::attach(|py| items(py, &next))
                 }
                 None => Err(PyStopAsyncIteration::new_err(())),
             }

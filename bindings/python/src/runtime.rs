@@ -4,31 +4,35 @@
 //! the parent's runtime without its threads, so the parent's would never run anything
 //! there. The old one is leaked on purpose, as dropping it would wait for threads that do
 //! not exist in the child.
+//!
+//! Only [`CURRENT`] owns the runtime; everything else holds a [`Handle`], so that the
+//! runtime is never dropped on one of its own threads and can be shut down at exit.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3_async_runtimes::TaskLocals;
 use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as GenericRuntime};
-use tokio::runtime::Runtime;
+use tokio::runtime::{Handle, Runtime};
 use tokio::task::JoinHandle;
 
 struct Current {
     pid: u32,
-    runtime: Arc<Runtime>,
+    runtime: Runtime,
 }
 
 static CURRENT: Mutex<Option<Current>> = Mutex::new(None);
 
 /// The runtime of this process, made on first use (and again after a fork).
-pub(crate) fn runtime() -> PyResult<Arc<Runtime>> {
+pub(crate) fn runtime() -> PyResult<Handle> {
     let pid = std::process::id();
     let mut current = CURRENT.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(current) = current.as_ref().filter(|c| c.pid == pid) {
-        return Ok(current.runtime.clone());
+        return Ok(current.runtime.handle().clone());
     }
     if let Some(stale) = current.take() {
         std::mem::forget(stale.runtime);
@@ -39,18 +43,27 @@ pub(crate) fn runtime() -> PyResult<Arc<Runtime>> {
         .thread_name("highlevel")
         .enable_all()
         .build()
-        .map(Arc::new)
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start the SDK's threads: {e}")))?;
-    *current = Some(Current {
-        pid,
-        runtime: runtime.clone(),
-    });
-    Ok(runtime)
+    let handle = runtime.handle().clone();
+    *current = Some(Current { pid, runtime });
+    Ok(handle)
+}
+
+/// Stops the runtime's threads, waiting up to a second for what they are doing, with the GIL
+/// released so that a thread finishing its hand-over to asyncio can take it. Registered
+/// with `atexit`: a runtime thread that still held or wanted the GIL once Python had begun
+/// to finalize would crash the process as it exits.
+pub(crate) fn shutdown(py: Python<'_>) {
+    let current = CURRENT.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let Some(current) = current.filter(|c| c.pid == std::process::id()) else {
+        return;
+    };
+    py.detach(|| current.runtime.shutdown_timeout(Duration::from_secs(1)));
 }
 
 /// The runtime [`awaitable`] made sure of. Only a fork between that check and this call,
 /// on the same thread, could leave none, which cannot happen.
-fn made() -> Arc<Runtime> {
+fn made() -> Handle {
     runtime().unwrap_or_else(|e| unreachable!("the runtime was made just before: {e}"))
 }
 

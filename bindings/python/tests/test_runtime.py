@@ -9,6 +9,8 @@ import logging
 import multiprocessing
 import os
 import pickle
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -141,3 +143,34 @@ def test_nothing_is_logged_when_the_level_is_above_debug(
     with caplog.at_level(logging.WARNING, logger="highlevel"):
         sandbox.client().users.list(location_id=LOC)
     assert not [r for r in caplog.records if r.name.startswith("highlevel")]
+
+
+# A script that ends right after its last await: the moment when the SDK's threads may
+# still be handing the answer over to asyncio as the interpreter starts to finalize.
+EXIT_AFTER_ASYNC = """
+import asyncio, sys, highlevel
+async def main():
+    client = highlevel.AsyncClient(api_key=sys.argv[2], base_url=sys.argv[1],
+                                   connection="conn-location-1", from_env=False)
+    seen = 0
+    async for _ in client.contacts.iter(location_id="demo-location-1", limit=100):
+        seen += 1
+    print(seen)
+asyncio.run(main())
+"""
+
+
+def test_a_process_exits_cleanly_right_after_its_last_await(
+    sandbox: highlevel.Sandbox,
+) -> None:
+    # The crash this guards against came in about one exit of seven, so twenty tries
+    # make a return of it all but certain to show.
+    for _ in range(20):
+        done = subprocess.run(
+            [sys.executable, "-c", EXIT_AFTER_ASYNC, sandbox.proxy_url, sandbox.api_key],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert int(done.stdout) > 0

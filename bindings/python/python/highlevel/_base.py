@@ -6,7 +6,7 @@ the generic call of the native module, where the core does the work.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, AsyncIterator, Iterator, Mapping, Optional
 
 
 class Group:
@@ -24,9 +24,11 @@ class Group:
         return self._native.call(operation, params, body)
 
     def _items(self, operation: str, params: dict[str, Any]) -> Any:
+        # The native walk hands over a page's items at once; handing them out one by
+        # one here costs a generator step each instead of a call into the native module.
         if self._asynchronous:
-            return self._native.items_async(operation, params)
-        return self._native.items(operation, params)
+            return _async_items(self._native.items_async(operation, params))
+        return _items(self._native.items(operation, params))
 
     def _pages(self, operation: str, params: dict[str, Any]) -> Any:
         if self._asynchronous:
@@ -47,3 +49,14 @@ class Group:
                 raise TypeError(f"the body field `{wire}` is given twice")
             merged[wire] = value
         return merged
+
+
+def _items(pages: Any) -> Iterator[Any]:
+    for items in pages:
+        yield from items
+
+
+async def _async_items(pages: Any) -> AsyncIterator[Any]:
+    async for items in pages:
+        for item in items:
+            yield item
