@@ -12,8 +12,9 @@ const { SEND, WALK, errorFrom, attachResources, InvalidArgumentError } = generat
 /** The demo data's ids, as the sandbox seeds them. */
 const SANDBOX = Object.freeze(native.sandboxFacts());
 
-/** The value of a native outcome, or the error it stands for thrown. */
-function unwrap(outcome, signal) {
+/** The value of a native outcome (its JSON text), or the error it stands for thrown. */
+function unwrap(text, signal) {
+  const outcome = JSON.parse(text);
   if (outcome.aborted) {
     throw signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
   }
@@ -120,7 +121,16 @@ class Client {
         if (value === null) {
           return;
         }
-        yield value;
+        if (!items) {
+          yield value;
+          continue;
+        }
+        // An item walk gets a page's items at once and hands them out one by one; an
+        // abort still ends it at the next item, not at the end of the page.
+        for (const item of value) {
+          signal?.throwIfAborted();
+          yield item;
+        }
       }
     } finally {
       walk.close();

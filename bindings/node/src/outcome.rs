@@ -1,5 +1,6 @@
-//! How results cross into JavaScript: a call resolves to `{ok: ...}`, `{error: ...}` or
-//! `{aborted: true}`, and `index.js` turns an error into the class of its kind.
+//! How results cross into JavaScript: a call resolves to the JSON text of `{ok: ...}`,
+//! `{error: ...}` or `{aborted: true}`, which `index.js` parses, turning an error into the
+//! class of its kind.
 
 use serde_json::{Map, Value, json};
 
@@ -56,4 +57,10 @@ pub(crate) fn aborted() -> Value {
 /// Wraps a value that succeeded.
 pub(crate) fn ok(value: Value) -> Value {
     json!({ "ok": value })
+}
+
+/// An outcome as the JSON text `index.js` parses.
+pub(crate) fn text(outcome: &Value) -> String {
+    // A `Value` always serializes: its keys are strings and its numbers finite.
+    serde_json::to_string(outcome).unwrap_or_else(|_| String::from("null"))
 }
