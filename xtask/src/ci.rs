@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 use crate::codegen;
+use crate::process::{cargo, spawn, venv};
 
 /// The Python tools the checks use, pinned so that a new release cannot fail CI: the
 /// description's validator, and the property-based tester run against the sandbox.
@@ -17,7 +18,7 @@ const PYTHON_TOOLS: [&str; 2] = ["openapi-spec-validator==0.9.0", "schemathesis=
 
 type Check = fn(&Path) -> anyhow::Result<()>;
 
-const CHECKS: [(&str, Check); 9] = [
+const CHECKS: [(&str, Check); 10] = [
     ("formatting (cargo fmt --check)", fmt),
     (
         "generated code is current (cargo xtask codegen --check)",
@@ -38,6 +39,10 @@ const CHECKS: [(&str, Check); 9] = [
     (
         "Kotlin and Swift bindings (cargo xtask uniffi-test)",
         crate::uniffi_test::run,
+    ),
+    (
+        "the benchmark, on tiny jobs (cargo xtask bench --smoke)",
+        crate::bench::smoke,
     ),
 ];
 
@@ -97,7 +102,7 @@ fn test(root: &Path) -> anyhow::Result<()> {
 
 /// Validates the bundled description with openapi-spec-validator.
 fn validate_description(root: &Path) -> anyhow::Result<()> {
-    let bin = python_tools(root)?;
+    let bin = venv(&root.join("target/ci/venv"), &PYTHON_TOOLS)?;
     spawn(
         Command::new(bin.join("openapi-spec-validator"))
             .arg(root.join("openapi/bundled/highlevel.json")),
@@ -108,7 +113,7 @@ fn validate_description(root: &Path) -> anyhow::Result<()> {
 /// must fit the description's schemas. One worker: schemathesis's generator is not safe to
 /// run in several threads on this Python (it fails inside `ast.parse`).
 fn schemathesis(root: &Path) -> anyhow::Result<()> {
-    let bin = python_tools(root)?;
+    let bin = venv(&root.join("target/ci/venv"), &PYTHON_TOOLS)?;
     cargo(
         root,
         &[
@@ -202,42 +207,4 @@ impl Drop for Sandbox {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The `bin` folder of a virtual environment under `target/` holding [`PYTHON_TOOLS`],
-/// made and filled the first time.
-fn python_tools(root: &Path) -> anyhow::Result<std::path::PathBuf> {
-    let venv = root.join("target/ci/venv");
-    let bin = venv.join("bin");
-    let stamp = venv.join(PYTHON_TOOLS.join(" ").replace(['=', ' '], "_"));
-    if stamp.exists() {
-        return Ok(bin);
-    }
-
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    spawn(Command::new(&python).args(["-m", "venv"]).arg(&venv))
-        .with_context(|| format!("cannot make a virtual environment with `{python}`"))?;
-    spawn(
-        Command::new(bin.join("pip"))
-            .args(["install", "--quiet"])
-            .args(PYTHON_TOOLS),
-    )?;
-    std::fs::write(&stamp, "")?;
-    Ok(bin)
-}
-
-fn cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    spawn(Command::new(cargo).args(args).current_dir(root))
-}
-
-fn spawn(command: &mut Command) -> anyhow::Result<()> {
-    let shown = format!("{command:?}");
-    let status = command
-        .status()
-        .with_context(|| format!("cannot start {shown}"))?;
-    if !status.success() {
-        bail!("{shown} exited with {status}");
-    }
-    Ok(())
 }

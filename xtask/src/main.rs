@@ -7,18 +7,22 @@
 //! - `python-test`: the Python package's checks alone (one of `ci`'s).
 //! - `node-test`: builds the Node addon and runs the Node package's tests.
 //! - `uniffi-test`: build the Kotlin and Swift bindings, run the Kotlin tests, check the Swift.
+//! - `bench [--smoke] [--runs N] [--jobs A,B] [--clients NAME]`: every client against its
+//!   peers on the same jobs and server; `--smoke` runs tiny jobs once, as CI does.
 
 #![allow(
     clippy::print_stdout,
     reason = "a command-line tool; its report is its output"
 )]
 
+mod bench;
 mod bundle;
 mod ci;
 mod cli;
 mod codegen;
 mod node;
 mod operations;
+mod process;
 mod python;
 mod python_test;
 mod uniffi;
@@ -27,8 +31,8 @@ mod uniffi_test;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: cargo xtask <codegen [--check] | ci | python-test | node-test | uniffi-test>";
+const USAGE: &str = "usage: cargo xtask <codegen [--check] | ci | python-test | node-test | \
+                     uniffi-test | bench [--smoke] [--runs N]>";
 
 fn main() -> ExitCode {
     match run() {
@@ -52,6 +56,7 @@ fn run() -> anyhow::Result<()> {
         ["python-test"] => python_test::run(&root),
         ["node-test"] => node::test(&root),
         ["uniffi-test"] => uniffi_test::run(&root),
+        ["bench", rest @ ..] => bench::run(&root, rest),
         _ => anyhow::bail!("{USAGE}"),
     }
 }

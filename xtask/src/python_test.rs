@@ -1,18 +1,21 @@
 //! `cargo xtask python-test`: builds the Python package's native module and checks the
-//! package: ruff, the pytest suite against the in-process sandbox, `mypy --strict` on the
-//! example and the tests, and `mypy.stubtest` of the stubs against the built module. CI
-//! runs it as one of its checks. Last, it builds a wheel with maturin, installs it into a
-//! fresh virtual environment and uses it from outside the source tree, so that what users
-//! install (the module, the Python files, `py.typed`) is checked, not only the source folder.
+//! package: ruff (over the benchmark's Python too), the pytest suite against the in-process
+//! sandbox, `mypy --strict` on the example and the tests, and `mypy.stubtest` of the stubs
+//! against the built module. CI runs it as one of its checks. Last, it builds a wheel with
+//! maturin, installs it into a fresh virtual environment and uses it from outside the source
+//! tree, so that what users install (the module, the Python files, `py.typed`) is checked,
+//! not only the source folder.
 //!
 //! The tools live in a virtual environment under `target/python/`, pinned, made on first
 //! use. The module is built by cargo with the rest of the workspace, so it shares the
 //! workspace's build of the core, and is copied next to the package's Python files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::Context;
+
+use crate::process::{cargo, spawn, target_dir, venv};
 
 /// The tools the checks use, pinned so that a new release cannot fail CI.
 const TOOLS: [&str; 5] = [
@@ -25,13 +28,11 @@ const TOOLS: [&str; 5] = [
 
 /// Every check of the Python package.
 pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
-    let bin = tools(root)?;
+    let bin = venv(&root.join("target/python/venv"), &TOOLS)?;
     let package = root.join("bindings/python");
 
     cargo(root, &["build", "--workspace", "--locked"])?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let target = target_dir(root);
     let built = target.join("debug/lib_native.so");
     let module = package.join("python/highlevel/_native.abi3.so");
     std::fs::copy(&built, &module)
@@ -48,6 +49,14 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
             .args(["format", "--check"])
             .current_dir(&package),
     )?;
+    // The benchmark's Python is held to the same rules (`bench/ruff.toml`).
+    for args in [&["check"][..], &["format", "--check"]] {
+        spawn(
+            Command::new(bin.join("ruff"))
+                .args(args)
+                .current_dir(root.join("bench")),
+        )?;
+    }
     spawn(
         Command::new(&python)
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
@@ -129,43 +138,4 @@ fn installed_wheel(root: &Path, tools: &Path, target: &Path) -> anyhow::Result<(
             .env_remove("PYTHONPATH")
             .current_dir(&empty),
     )
-}
-
-/// The `bin` folder of the virtual environment holding [`TOOLS`], made the first time.
-fn tools(root: &Path) -> anyhow::Result<PathBuf> {
-    let venv = root.join("target/python/venv");
-    let bin = venv.join("bin");
-    let stamp = venv.join(TOOLS.join(" ").replace(['=', ' '], "_"));
-    if stamp.exists() {
-        return Ok(bin);
-    }
-
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    spawn(
-        Command::new(&python)
-            .args(["-m", "venv", "--clear"])
-            .arg(&venv),
-    )
-    .with_context(|| format!("cannot make a virtual environment with `{python}`"))?;
-    spawn(
-        Command::new(bin.join("pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .args(TOOLS),
-    )?;
-    std::fs::write(&stamp, "")?;
-    Ok(bin)
-}
-
-fn cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    spawn(Command::new(cargo).args(args).current_dir(root))
-}
-
-fn spawn(command: &mut Command) -> anyhow::Result<()> {
-    let shown = format!("{command:?}");
-    let status = command
-        .status()
-        .with_context(|| format!("cannot start {shown}"))?;
-    anyhow::ensure!(status.success(), "{shown} exited with {status}");
-    Ok(())
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::bundle;
 use crate::codegen::short_name;
+use crate::process::{cargo, spawn, target_dir, venv};
 
 /// The Kotlin compiler, from npm; its `lib/` also has kotlinx-coroutines 1.8.
 const KOTLIN: (&str, &str) = (
@@ -67,7 +68,7 @@ fn tools(work: &Path) -> anyhow::Result<Tools> {
     Ok(Tools {
         kotlin: kotlin_compiler(work)?,
         jna: jna(work)?,
-        python: venv(work)?,
+        python: venv(&work.join("venv"), &SWIFT_TOOLS)?.join("python"),
     })
 }
 
@@ -327,48 +328,6 @@ fn verify(file: &Path, sha256: &str) -> anyhow::Result<()> {
             "{} does not have the pinned SHA-256 {sha256}; it was removed, run again",
             file.display()
         );
-    }
-    Ok(())
-}
-
-/// The Python of a virtual environment holding [`SWIFT_TOOLS`], made the first time.
-fn venv(work: &Path) -> anyhow::Result<PathBuf> {
-    let venv = work.join("venv");
-    let python = venv.join("bin/python");
-    let stamp = venv.join(SWIFT_TOOLS.join(" ").replace(['=', ' '], "_"));
-    if stamp.exists() {
-        return Ok(python);
-    }
-    let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    spawn(Command::new(&system).args(["-m", "venv"]).arg(&venv))?;
-    spawn(
-        Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet"])
-            .args(SWIFT_TOOLS),
-    )?;
-    std::fs::write(&stamp, "")?;
-    Ok(python)
-}
-
-/// Where cargo puts its output: `CARGO_TARGET_DIR`, or `target/`.
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(|dir| root.join(dir))
-        .unwrap_or_else(|| root.join("target"))
-}
-
-fn cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    spawn(Command::new(cargo).args(args).current_dir(root))
-}
-
-fn spawn(command: &mut Command) -> anyhow::Result<()> {
-    let shown = format!("{command:?}");
-    let status = command
-        .status()
-        .with_context(|| format!("cannot start {shown}"))?;
-    if !status.success() {
-        bail!("{shown} exited with {status}");
     }
     Ok(())
 }
