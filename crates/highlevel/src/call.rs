@@ -2,6 +2,7 @@
 //! service sent, every field included. This is the path the bindings, the command-line tool
 //! and the paginators use; the typed builders of [`crate::api`] reach the same hooks.
 
+use bytes::Bytes;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
@@ -60,10 +61,26 @@ impl Client {
         body: Option<&Value>,
     ) -> Result<Answer, Error> {
         let op = find(operation)?;
-        let request = self.request(op, params, body)?;
+        let (status, headers, bytes) = self.exchange(op, params, body).await?;
+        let body = parse(op, status, &bytes)?;
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends `op` through the hooks and answers a successful answer's status, headers and
+    /// JSON text as it arrived; an unsuccessful answer is the error it stands for.
+    pub(crate) async fn exchange(
+        &self,
+        op: &'static Operation,
+        params: &Map<String, Value>,
+        body: Option<&Value>,
+    ) -> Result<(u16, HeaderMap, Bytes), Error> {
+        let mut request = self.request(op, params, body)?;
         let state = &self.api_client().inner;
 
-        let mut request = request;
         hooks::prepare(state, &mut request, op.name)
             .map_err(|m| Error::new(ErrorKind::InvalidArgument, Some(op.id), m))?;
         state
@@ -85,19 +102,7 @@ impl Client {
         if !(200..300).contains(&status) {
             return Err(Error::answer(op.id, status, &bytes));
         }
-        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).map_err(|e| {
-                let message = format!("the {status} answer is not JSON");
-                Error::new(ErrorKind::Decode, Some(op.id), message).with_source(e)
-            })?
-        };
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+        Ok((status, headers, bytes))
     }
 
     /// Builds the request for `op`, refusing missing or unknown parameters by name.
@@ -218,6 +223,17 @@ fn check_body(op: &Operation, body: Option<&Value>) -> Result<(), String> {
             missing.join(", ")
         ))
     }
+}
+
+/// A successful answer's JSON text as a value; `null` for an empty body.
+pub(crate) fn parse(op: &Operation, status: u16, bytes: &[u8]) -> Result<Value, Error> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        let message = format!("the {status} answer is not JSON");
+        Error::new(ErrorKind::Decode, Some(op.id), message).with_source(e)
+    })
 }
 
 /// A parameter value as text: strings as they are, numbers and booleans as JSON writes them.

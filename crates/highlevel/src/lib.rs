@@ -67,7 +67,7 @@ pub use operation::{
     CursorParam, CursorSource, LocationParam, Operation, Pagination, PaginationStyle, Param,
     ParamPlace, Server, TokenType, operations,
 };
-pub use pages::{Items, Page, Pages};
+pub use pages::{Items, Page, Pages, RawPage};
 pub use retry::RetryPolicy;
 /// Compiles the README's Rust example as a doctest, so that it cannot drift from the API.
 #[doc = include_str!("../../../README.md")]

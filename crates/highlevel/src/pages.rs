@@ -2,16 +2,26 @@
 //! items. The next page is fetched while the caller works on the current one, at most two
 //! pages are held, the walk stops at the real end, and a service that repeats a cursor ends
 //! it with an error instead of a loop.
+//!
+//! The walk itself reads of each page only what it needs to ask for the next one (see
+//! [`Outline`]) and hands the page on as the text that arrived. Whoever takes the page
+//! builds its values: [`Pages::next`] parses it on the caller's task, so that parsing one
+//! page overlaps fetching the next, and the bindings take the text itself
+//! ([`Pages::next_raw`]) to build their own language's objects from it directly.
 
 use std::collections::{HashSet, VecDeque};
+use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use bytes::Bytes;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
 use crate::Client;
-use crate::call::find;
+use crate::call::{find, parse};
 use crate::error::{Error, ErrorKind};
 use crate::operation::{CursorSource, Operation, Pagination, PaginationStyle};
 
@@ -25,10 +35,57 @@ pub struct Page {
     pub body: Value,
 }
 
+/// One page as the service sent it: its JSON text, not parsed yet, and where its items are.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct RawPage {
+    /// The answer's JSON text, exactly as it arrived.
+    pub text: Bytes,
+    /// The dotted path of the items within it (`contacts`, `messages.messages`).
+    pub items_at: &'static str,
+    op: &'static Operation,
+    status: u16,
+}
+
+impl fmt::Debug for RawPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawPage")
+            .field("operation", &self.op.id)
+            .field("items_at", &self.items_at)
+            .field("bytes", &self.text.len())
+            .finish()
+    }
+}
+
+impl RawPage {
+    /// The page parsed: its items and the whole answer.
+    pub fn parse(self) -> Result<Page, Error> {
+        let body = parse(self.op, self.status, &self.text)?;
+        let items = at(&body, self.items_at)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok(Page { items, body })
+    }
+
+    /// The page's items alone, taken out of the parsed answer without copying them.
+    pub fn into_items(self) -> Result<Vec<Value>, Error> {
+        let mut body = parse(self.op, self.status, &self.text)?;
+        let found = self
+            .items_at
+            .split('.')
+            .try_fold(&mut body, |value, key| value.get_mut(key));
+        Ok(match found.map(Value::take) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        })
+    }
+}
+
 /// The pages of a paginated call; a [`Stream`](futures_core::Stream), and
 /// [`Pages::next`] for use without stream helpers.
 pub struct Pages {
-    receiver: mpsc::Receiver<Result<Page, Error>>,
+    receiver: mpsc::Receiver<Result<RawPage, Error>>,
 }
 
 /// The items of a paginated call, page after page.
@@ -66,6 +123,11 @@ impl Client {
 impl Pages {
     /// The next page, or `None` after the last one.
     pub async fn next(&mut self) -> Option<Result<Page, Error>> {
+        Some(self.receiver.recv().await?.and_then(RawPage::parse))
+    }
+
+    /// The next page as the service sent it, or `None` after the last one.
+    pub async fn next_raw(&mut self) -> Option<Result<RawPage, Error>> {
         self.receiver.recv().await
     }
 }
@@ -74,7 +136,9 @@ impl futures_core::Stream for Pages {
     type Item = Result<Page, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.receiver.poll_recv(cx)
+        self.receiver
+            .poll_recv(cx)
+            .map(|next| next.map(|page| page.and_then(RawPage::parse)))
     }
 }
 
@@ -85,8 +149,8 @@ impl Items {
             if let Some(item) = self.current.pop_front() {
                 return Some(Ok(item));
             }
-            match self.pages.next().await? {
-                Ok(page) => self.current.extend(page.items),
+            match self.pages.next_raw().await?.and_then(RawPage::into_items) {
+                Ok(items) => self.current.extend(items),
                 Err(error) => return Some(Err(error)),
             }
         }
@@ -101,11 +165,14 @@ impl futures_core::Stream for Items {
             if let Some(item) = self.current.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            match self.pages.receiver.poll_recv(cx) {
-                Poll::Ready(Some(Ok(page))) => self.current.extend(page.items),
-                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+            let page = match self.pages.receiver.poll_recv(cx) {
+                Poll::Ready(Some(page)) => page,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
+            };
+            match page.and_then(RawPage::into_items) {
+                Ok(items) => self.current.extend(items),
+                Err(error) => return Poll::Ready(Some(Err(error))),
             }
         }
     }
@@ -117,23 +184,28 @@ async fn walk(
     op: &'static Operation,
     paging: &'static Pagination,
     mut params: Map<String, Value>,
-    sender: mpsc::Sender<Result<Page, Error>>,
+    sender: mpsc::Sender<Result<RawPage, Error>>,
 ) {
     let mut seen = HashSet::new();
     loop {
         let Ok(slot) = sender.reserve().await else {
             return;
         };
-        let body = match client.call(op.name, &params, None).await {
-            Ok(answer) => answer.body,
+        let (status, _, text) = match client.exchange(op, &params, None).await {
+            Ok(answer) => answer,
             Err(error) => return slot.send(Err(error)),
         };
-        let items = at(&body, paging.items)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let next = next_params(op, paging, &params, &body, &items, &mut seen);
-        slot.send(Ok(Page { items, body }));
+        let outline = match Outline::of(op, status, &text, paging.items) {
+            Ok(outline) => outline,
+            Err(error) => return slot.send(Err(error)),
+        };
+        let next = next_params(op, paging, &params, &outline, &mut seen);
+        slot.send(Ok(RawPage {
+            text,
+            items_at: paging.items,
+            op,
+            status,
+        }));
 
         match next {
             Ok(Some(next)) => params = next,
@@ -148,18 +220,159 @@ async fn walk(
     }
 }
 
+/// What the walk needs of a page to ask for the next: the answer without its items, how
+/// many items there were and the last of them. Skipping over the items instead of building
+/// them makes reading a page several times cheaper.
+struct Outline {
+    /// The answer, with `null` where its items were.
+    rest: Value,
+    count: usize,
+    last: Option<Value>,
+}
+
+impl Outline {
+    fn of(op: &Operation, status: u16, text: &[u8], items_at: &str) -> Result<Self, Error> {
+        let path: Vec<&str> = items_at.split('.').collect();
+        let mut outline = Outline {
+            rest: Value::Null,
+            count: 0,
+            last: None,
+        };
+        if text.iter().all(u8::is_ascii_whitespace) {
+            return Ok(outline);
+        }
+
+        let mut reader = serde_json::Deserializer::from_slice(text);
+        let skim = Skim {
+            path: &path,
+            count: &mut outline.count,
+            last: &mut outline.last,
+        };
+        if let Ok(rest) = skim.deserialize(&mut reader)
+            && reader.end().is_ok()
+        {
+            outline.rest = rest;
+            return Ok(outline);
+        }
+
+        // Not the shape the description gives (items that are not a list, say): the whole
+        // answer is parsed instead, which also names any fault in the JSON itself.
+        let body = parse(op, status, text)?;
+        let items = at(&body, items_at).and_then(Value::as_array);
+        Ok(Outline {
+            count: items.map_or(0, Vec::len),
+            last: items.and_then(|items| items.last()).cloned(),
+            rest: body,
+        })
+    }
+}
+
+/// Reads a JSON value into a [`Value`], except at `path` below it, where the items are
+/// counted and only the last is kept.
+struct Skim<'a> {
+    path: &'a [&'a str],
+    count: &'a mut usize,
+    last: &'a mut Option<Value>,
+}
+
+impl<'de> DeserializeSeed<'de> for Skim<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, reader: D) -> Result<Value, D::Error> {
+        match self.path.split_first() {
+            None => {
+                let items = ItemsVisitor {
+                    count: self.count,
+                    last: self.last,
+                };
+                reader.deserialize_any(items).map(|()| Value::Null)
+            }
+            Some((key, path)) => reader.deserialize_map(ObjectVisitor {
+                key,
+                path,
+                count: self.count,
+                last: self.last,
+            }),
+        }
+    }
+}
+
+/// An object whose field `key` leads on to the items.
+struct ObjectVisitor<'a> {
+    key: &'a str,
+    path: &'a [&'a str],
+    count: &'a mut usize,
+    last: &'a mut Option<Value>,
+}
+
+impl<'de> Visitor<'de> for ObjectVisitor<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with the field `{}`", self.key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = if key == self.key {
+                map.next_value_seed(Skim {
+                    path: self.path,
+                    count: &mut *self.count,
+                    last: &mut *self.last,
+                })?
+            } else {
+                map.next_value()?
+            };
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// The items themselves: a list, or `null` for none.
+struct ItemsVisitor<'a> {
+    count: &'a mut usize,
+    last: &'a mut Option<Value>,
+}
+
+impl<'de> Visitor<'de> for ItemsVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of items")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // Each item is only looked over, borrowed from the text; only the last is built.
+        let mut last: Option<&'de RawValue> = None;
+        while let Some(item) = seq.next_element()? {
+            *self.count += 1;
+            last = Some(item);
+        }
+        if let Some(item) = last {
+            *self.last = Some(serde_json::from_str(item.get()).map_err(de::Error::custom)?);
+        }
+        Ok(())
+    }
+}
+
 /// The parameters of the page after this one, `None` at the end.
 fn next_params(
     op: &Operation,
     paging: &Pagination,
     params: &Map<String, Value>,
-    body: &Value,
-    items: &[Value],
+    page: &Outline,
     seen: &mut HashSet<String>,
 ) -> Result<Option<Map<String, Value>>, Error> {
-    if items.is_empty() {
+    if page.count == 0 {
         return Ok(None);
     }
+    let body = &page.rest;
     let mut next = params.clone();
 
     match paging.style {
@@ -173,7 +386,7 @@ fn next_params(
             for cursor in paging.cursor {
                 let value = match cursor.source {
                     CursorSource::Response(path) => at(body, path),
-                    CursorSource::LastItem(field) => items.last().and_then(|i| at(i, field)),
+                    CursorSource::LastItem(field) => page.last.as_ref().and_then(|i| at(i, field)),
                 };
                 match value.filter(|v| !v.is_null()) {
                     Some(value) => {
@@ -220,12 +433,12 @@ fn next_params(
         PaginationStyle::Offset | PaginationStyle::Skip => {
             let param = paging.offset_param.unwrap_or("offset");
             let offset = params.get(param).and_then(number_of).unwrap_or(0.0) as u64;
-            let reached = offset + items.len() as u64;
+            let reached = offset + page.count as u64;
             let limit = paging
                 .limit_param
                 .and_then(|l| params.get(l))
                 .and_then(number_of);
-            if limit.is_some_and(|limit| (items.len() as f64) < limit) {
+            if limit.is_some_and(|limit| (page.count as f64) < limit) {
                 return Ok(None);
             }
             let total = paging
