@@ -6,6 +6,7 @@ the generic call of the native module, where the core does the work.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, AsyncIterator, Iterator, Mapping, Optional
 
 
@@ -24,8 +25,8 @@ class Group:
         return self._native.call(operation, params, body)
 
     def _items(self, operation: str, params: dict[str, Any]) -> Any:
-        # The native walk hands over a page's items at once; handing them out one by
-        # one here costs a generator step each instead of a call into the native module.
+        # The native walk hands over a page's items at once; handing them out one by one
+        # here costs far less than a call into the native module for each.
         if self._asynchronous:
             return _async_items(self._native.items_async(operation, params))
         return _items(self._native.items(operation, params))
@@ -52,8 +53,8 @@ class Group:
 
 
 def _items(pages: Any) -> Iterator[Any]:
-    for items in pages:
-        yield from items
+    # `chain` hands the items out in C, without a generator step of Python's per item.
+    return itertools.chain.from_iterable(pages)
 
 
 async def _async_items(pages: Any) -> AsyncIterator[Any]:
