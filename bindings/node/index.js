@@ -114,15 +114,17 @@ class Client {
     const [signal, rest] = split(options);
     signal?.throwIfAborted();
     const [token, unhook] = cancelOn(signal);
-    const walk = this.#native.pages(operation, params, rest, items, token);
+    const walk = this.#native.pages(operation, params, rest, token);
     try {
       for (;;) {
-        const value = unwrap(await walk.next(), signal);
-        if (value === null) {
+        const page = unwrap(await walk.next(), signal);
+        if (page === null) {
           return;
         }
+        const found = page.itemsAt.split('.').reduce((at, key) => at?.[key], page.body);
+        const value = Array.isArray(found) ? found : [];
         if (!items) {
-          yield value;
+          yield { items: value, body: page.body };
           continue;
         }
         // An item walk gets a page's items at once and hands them out one by one; an

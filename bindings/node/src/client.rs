@@ -129,15 +129,13 @@ impl NativeClient {
         })
     }
 
-    /// Walks the pages (or, with `items`, only each page's items) of a paginated
-    /// `operation`.
+    /// Walks the pages of a paginated `operation`.
     #[napi(catch_unwind)]
     pub fn pages(
         &self,
         operation: String,
         params: Option<Value>,
         options: Option<CallOptions>,
-        items: bool,
         cancel: Option<&CancelToken>,
     ) -> NativePages {
         let walk = self
@@ -145,11 +143,8 @@ impl NativeClient {
             .and_then(|c| Ok((c, object(params)?)))
             .and_then(|(client, params)| {
                 // The core starts the walk as a task on the runtime napi runs futures on.
-                within_runtime_if_available(|| {
-                    let walk = if items { Walk::Items } else { Walk::Pages };
-                    client.pages(&operation, params).map(walk)
-                })
-                .map_err(|e| outcome::error(&e))
+                within_runtime_if_available(|| client.pages(&operation, params).map(Walk::Pages))
+                    .map_err(|e| outcome::error(&e))
             })
             .unwrap_or_else(Walk::Failed);
         NativePages {
@@ -179,10 +174,9 @@ impl NativeClient {
     }
 }
 
-/// A walk in progress, giving whole pages or each page's items.
+/// A walk in progress.
 enum Walk {
     Pages(highlevel::Pages),
-    Items(highlevel::Pages),
     /// The walk could not start; the error is its only outcome.
     Failed(Value),
 }
@@ -196,10 +190,11 @@ pub struct NativePages {
 
 #[napi]
 impl NativePages {
-    /// The JSON text of the next page (or its items) as `{ok: value}`, `{ok: null}` after
-    /// the last one, or `{error: {...}}` / `{aborted: true}`, after which the walk is over.
-    /// Text, because `JSON.parse` builds JavaScript objects far faster than the addon can
-    /// one property at a time.
+    /// The JSON text of the next page as `{ok: {body, itemsAt}}`, `{ok: null}` after the
+    /// last one, or `{error: {...}}` / `{aborted: true}`, after which the walk is over.
+    /// The page's body is the text the service sent, passed on untouched: `JSON.parse`
+    /// builds JavaScript objects far faster than the addon can one property at a time, and
+    /// the core's walk has read of it only what it needed for the next page.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
     pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, String>> {
         let walk = Arc::clone(&self.walk);
@@ -209,31 +204,25 @@ impl NativePages {
             let next = match slot.as_mut() {
                 None => return Ok(outcome::text(&outcome::ok(Value::Null))),
                 Some(Walk::Failed(error)) => Err(error.take()),
-                Some(Walk::Pages(pages)) => match guarded(Some(cancel), pages.next()).await {
+                Some(Walk::Pages(pages)) => match guarded(Some(cancel), pages.next_raw()).await {
                     None => Err(outcome::aborted()),
-                    Some(None) => Ok(Value::Null),
-                    Some(Some(Ok(page))) => Ok(json!({"items": page.items, "body": page.body})),
-                    Some(Some(Err(err))) => Err(outcome::error(&err)),
-                },
-                Some(Walk::Items(pages)) => match guarded(Some(cancel), pages.next()).await {
-                    None => Err(outcome::aborted()),
-                    Some(None) => Ok(Value::Null),
-                    Some(Some(Ok(page))) => Ok(Value::Array(page.items)),
+                    Some(None) => Ok(None),
+                    Some(Some(Ok(page))) => Ok(Some(outcome::page(&page))),
                     Some(Some(Err(err))) => Err(outcome::error(&err)),
                 },
             };
             // A failed, cancelled or finished walk is dropped, which stops its task.
-            Ok(outcome::text(&match next {
-                Ok(Value::Null) => {
+            Ok(match next {
+                Ok(Some(page)) => page,
+                Ok(None) => {
                     *slot = None;
-                    outcome::ok(Value::Null)
+                    outcome::text(&outcome::ok(Value::Null))
                 }
-                Ok(value) => outcome::ok(value),
                 Err(failed) => {
                     *slot = None;
-                    failed
+                    outcome::text(&failed)
                 }
-            }))
+            })
         })
     }
 

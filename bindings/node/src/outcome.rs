@@ -64,3 +64,16 @@ pub(crate) fn text(outcome: &Value) -> String {
     // A `Value` always serializes: its keys are strings and its numbers finite.
     serde_json::to_string(outcome).unwrap_or_else(|_| String::from("null"))
 }
+
+/// A page as the JSON text of `{ok: {body, itemsAt}}`, with the body as the service sent it.
+pub(crate) fn page(page: &highlevel::RawPage) -> String {
+    let body = String::from_utf8_lossy(&page.text);
+    // The core has read the text as JSON before handing it on; an empty answer is `null`.
+    let body = if body.trim().is_empty() {
+        "null"
+    } else {
+        body.trim()
+    };
+    let at = Value::from(page.items_at);
+    format!(r#"{{"ok":{{"body":{body},"itemsAt":{at}}}}}"#)
+}
