@@ -472,3 +472,68 @@ fn number_of(value: &Value) -> Option<f64> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn outline(text: &str, items_at: &str) -> Result<Outline, Error> {
+        let op = find("listContacts").expect("the description has listContacts");
+        Outline::of(op, 200, text.as_bytes(), items_at)
+    }
+
+    #[test]
+    fn a_skimmed_page_keeps_the_rest_and_the_last_item() {
+        let text = r#"{"messages":{"messages":[{"id":"a"},{"id":"b"}],"lastMessageId":"b"},
+                       "meta":{"total":2}}"#;
+        let page = outline(text, "messages.messages").unwrap();
+
+        assert_eq!(page.count, 2);
+        assert_eq!(page.last, Some(json!({"id": "b"})));
+        assert_eq!(page.rest["messages"]["lastMessageId"], "b");
+        assert_eq!(page.rest["messages"]["messages"], Value::Null);
+        assert_eq!(page.rest["meta"]["total"], 2);
+    }
+
+    #[test]
+    fn missing_null_or_odd_items_count_as_none() {
+        for text in [
+            r#"{"meta":{}}"#,
+            r#"{"contacts":null}"#,
+            r#"{"contacts":{"not":"a list"}}"#,
+            r#"[1, 2]"#,
+            "  ",
+        ] {
+            let page = outline(text, "contacts").unwrap();
+            assert_eq!((page.count, page.last), (0, None), "{text}");
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_a_decode_error() {
+        for text in [
+            r#"{"contacts":[{"id":"a"},]}"#,
+            r#"{"contacts":[]} trailing"#,
+        ] {
+            let error = outline(text, "contacts").err().expect(text);
+            assert_eq!(error.kind(), ErrorKind::Decode, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_raw_page_parses_to_the_same_page_and_items() {
+        let page = RawPage {
+            text: Bytes::from_static(br#"{"contacts":[{"id":"a"},{"id":"b"}],"meta":{}}"#),
+            items_at: "contacts",
+            op: find("listContacts").unwrap(),
+            status: 200,
+        };
+
+        let parsed = page.clone().parse().unwrap();
+        assert_eq!(parsed.items, vec![json!({"id": "a"}), json!({"id": "b"})]);
+        assert_eq!(parsed.body["contacts"][1]["id"], "b");
+        assert_eq!(page.into_items().unwrap(), parsed.items);
+    }
+}
