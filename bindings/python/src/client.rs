@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 
-use crate::convert::{to_json, to_map, to_python};
+use crate::convert::{Json, to_json, to_map, to_python};
 use crate::errors::{Failure, check};
 use crate::paging::{AsyncItemPages, AsyncPageIterator, ItemPages, PageIterator};
 use crate::runtime::{self, Shared};
@@ -189,7 +189,7 @@ impl NativeClient {
         let (client, params, body) = self.prepare(params, body)?;
         runtime::awaitable(py, async move {
             let answer = check(client.call(&operation, &params, body.as_ref()).await)?;
-            Python::attach(|py| to_python(py, &answer.body).map(Bound::unbind))
+            Ok(Json(answer.body))
         })
     }
 

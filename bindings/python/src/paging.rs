@@ -71,6 +71,33 @@ fn items(py: Python<'_>, raw: &RawPage) -> PyResult<Py<PyAny>> {
     Ok(parsed(py, raw)?.1.into_any().unbind())
 }
 
+/// A page's items as they are handed to Python: made while an awaitable's result is set,
+/// so that the runtime's thread takes the GIL once per page.
+struct ItemsOf(RawPage);
+
+impl<'py> IntoPyObject<'py> for ItemsOf {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(items(py, &self.0)?.into_bound(py))
+    }
+}
+
+/// A page as it is handed to Python; see [`ItemsOf`].
+struct PageOf(RawPage);
+
+impl<'py> IntoPyObject<'py> for PageOf {
+    type Target = Page;
+    type Output = Bound<'py, Page>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, Page>> {
+        Bound::new(py, page(py, &self.0)?)
+    }
+}
+
 /// The items of a paginated call, a list per page, for `for`.
 #[pyclass(module = "highlevel._native")]
 pub(crate) struct ItemPages {
@@ -156,10 +183,7 @@ impl AsyncItemPages {
         runtime::awaitable(py, async move {
             let next = pages.lock().await.next_raw().await;
             match next {
-                Some(next) => {
-                    let next = check(next)?;
-                    Python::attach(|py| items(py, &next))
-                }
+                Some(next) => Ok(ItemsOf(check(next)?)),
                 None => Err(PyStopAsyncIteration::new_err(())),
             }
         })
@@ -191,10 +215,7 @@ impl AsyncPageIterator {
         runtime::awaitable(py, async move {
             let next = pages.lock().await.next_raw().await;
             match next {
-                Some(next) => {
-                    let next = check(next)?;
-                    Python::attach(|py| page(py, &next))
-                }
+                Some(next) => Ok(PageOf(check(next)?)),
                 None => Err(PyStopAsyncIteration::new_err(())),
             }
         })

@@ -38,8 +38,10 @@ pub(crate) fn runtime() -> PyResult<Handle> {
         std::mem::forget(stale.runtime);
     }
 
+    // One thread does all the SDK's I/O: Python code runs one thread at a time anyway, and
+    // a second worker mostly adds wake-ups handed between threads and waits for the GIL.
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .thread_name("highlevel")
         .enable_all()
         .build()
