@@ -9,9 +9,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 
-use crate::convert::{Json, to_json, to_map, to_python};
+use crate::bridge::{self, Completions, Outcome, Task};
+use crate::convert::{to_json, to_map, to_python};
 use crate::errors::{Failure, check};
-use crate::paging::{AsyncItemPages, AsyncPageIterator, ItemPages, PageIterator};
+use crate::paging::{AsyncPages, ItemPages, PageIterator};
 use crate::runtime::{self, Shared};
 
 /// Everything a client is built from. Kept so that a client made before `os.fork()` can be
@@ -177,19 +178,21 @@ impl NativeClient {
         to_python(py, &check(answer)?.body)
     }
 
-    /// Calls `operation` from asyncio; cancelling the awaiting task drops the request.
-    #[pyo3(signature = (operation, params, body=None))]
-    fn call_async<'py>(
+    /// Calls `operation` for asyncio: the answer goes to `completions` under `id`.
+    #[pyo3(signature = (operation, params, body, completions, id))]
+    fn call_into(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         operation: String,
-        params: Option<&Bound<'py, PyAny>>,
-        body: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        params: Option<&Bound<'_, PyAny>>,
+        body: Option<&Bound<'_, PyAny>>,
+        completions: &Completions,
+        id: u64,
+    ) -> PyResult<Task> {
         let (client, params, body) = self.prepare(params, body)?;
-        runtime::awaitable(py, async move {
-            let answer = check(client.call(&operation, &params, body.as_ref()).await)?;
-            Ok(Json(answer.body))
+        bridge::submit(py, completions, id, async move {
+            let answer = client.call(&operation, &params, body.as_ref()).await;
+            bridge::outcome(answer, |answer| Outcome::Json(answer.body))
         })
     }
 
@@ -209,30 +212,16 @@ impl NativeClient {
         Ok(PageIterator::new(check(client.pages(operation, params))?))
     }
 
-    /// The items of a paginated operation, a list per page, for `async for`.
-    fn items_async(
-        &self,
-        operation: &str,
-        params: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<AsyncItemPages> {
-        let (client, params, _) = self.prepare(params, None)?;
-        let runtime = runtime::runtime()?;
-        let _entered = runtime.enter();
-        Ok(AsyncItemPages::new(check(client.pages(operation, params))?))
-    }
-
-    /// The pages of a paginated operation, for `async for`.
+    /// The pages of a paginated operation, for asyncio.
     fn pages_async(
         &self,
         operation: &str,
         params: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<AsyncPageIterator> {
+    ) -> PyResult<AsyncPages> {
         let (client, params, _) = self.prepare(params, None)?;
         let runtime = runtime::runtime()?;
         let _entered = runtime.enter();
-        Ok(AsyncPageIterator::new(check(
-            client.pages(operation, params),
-        )?))
+        Ok(AsyncPages::new(check(client.pages(operation, params))?))
     }
 }
 

@@ -71,21 +71,6 @@ pub(crate) fn to_map(object: Option<&Bound<'_, PyAny>>, at: &str) -> PyResult<Ma
     }
 }
 
-/// A JSON value that becomes plain Python data as it is handed to Python. An awaitable's
-/// result converts while its result is being set, so the runtime's thread takes the GIL
-/// once per call instead of twice.
-pub(crate) struct Json(pub(crate) Value);
-
-impl<'py> IntoPyObject<'py> for Json {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &self.0)
-    }
-}
-
 /// A JSON value as plain Python data.
 pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Converter::new(py).value(value)

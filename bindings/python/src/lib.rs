@@ -2,6 +2,7 @@
 //! that converts between Python and the core crate. Calls, retries, pagination, routing
 //! and errors are the core's; the Python half (`python/highlevel/`) names the operations.
 
+mod bridge;
 mod client;
 mod convert;
 mod errors;
@@ -54,8 +55,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<paging::Page>()?;
     m.add_class::<paging::ItemPages>()?;
     m.add_class::<paging::PageIterator>()?;
-    m.add_class::<paging::AsyncItemPages>()?;
-    m.add_class::<paging::AsyncPageIterator>()?;
+    m.add_class::<paging::AsyncPages>()?;
+    m.add_class::<bridge::Completions>()?;
+    m.add_class::<bridge::Task>()?;
     m.add_class::<sandbox::NativeSandbox>()?;
     m.add_function(wrap_pyfunction!(reset_logging, m)?)?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;

@@ -10,11 +10,12 @@
 use std::sync::Arc;
 
 use highlevel::{Pages, RawPage};
-use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration};
+use pyo3::exceptions::PyStopIteration;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use tokio::sync::Mutex;
 
+use crate::bridge::{self, Completions, Outcome, Task};
 use crate::errors::check;
 use crate::runtime;
 
@@ -58,7 +59,7 @@ fn parsed<'py>(
     Ok((body, items))
 }
 
-fn page(py: Python<'_>, raw: &RawPage) -> PyResult<Page> {
+pub(crate) fn page(py: Python<'_>, raw: &RawPage) -> PyResult<Page> {
     let (body, items) = parsed(py, raw)?;
     Ok(Page {
         items: items.into_any().unbind(),
@@ -67,35 +68,8 @@ fn page(py: Python<'_>, raw: &RawPage) -> PyResult<Page> {
 }
 
 /// A page's items as a Python list.
-fn items(py: Python<'_>, raw: &RawPage) -> PyResult<Py<PyAny>> {
+pub(crate) fn items(py: Python<'_>, raw: &RawPage) -> PyResult<Py<PyAny>> {
     Ok(parsed(py, raw)?.1.into_any().unbind())
-}
-
-/// A page's items as they are handed to Python: made while an awaitable's result is set,
-/// so that the runtime's thread takes the GIL once per page.
-struct ItemsOf(RawPage);
-
-impl<'py> IntoPyObject<'py> for ItemsOf {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(items(py, &self.0)?.into_bound(py))
-    }
-}
-
-/// A page as it is handed to Python; see [`ItemsOf`].
-struct PageOf(RawPage);
-
-impl<'py> IntoPyObject<'py> for PageOf {
-    type Target = Page;
-    type Output = Bound<'py, Page>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, Page>> {
-        Bound::new(py, page(py, &self.0)?)
-    }
 }
 
 /// The items of a paginated call, a list per page, for `for`.
@@ -158,66 +132,51 @@ impl PageIterator {
     }
 }
 
-/// The items of a paginated call, a list per page, for `async for`.
-#[pyclass(module = "highlevel._native")]
-pub(crate) struct AsyncItemPages {
+/// The pages of a paginated call for asyncio: each `next_*_into` fetches the next page,
+/// or its items, into the caller's `Completions` (see `bridge.rs`); `None` after the last.
+#[pyclass(frozen, module = "highlevel._native")]
+pub(crate) struct AsyncPages {
     pages: Arc<Mutex<Pages>>,
 }
 
-impl AsyncItemPages {
+impl AsyncPages {
     pub(crate) fn new(pages: Pages) -> Self {
         Self {
             pages: Arc::new(Mutex::new(pages)),
         }
     }
-}
 
-#[pymethods]
-impl AsyncItemPages {
-    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn next_into(
+        &self,
+        py: Python<'_>,
+        completions: &Completions,
+        id: u64,
+        shape: fn(RawPage) -> Outcome,
+    ) -> PyResult<Task> {
         let pages = self.pages.clone();
-        runtime::awaitable(py, async move {
-            let next = pages.lock().await.next_raw().await;
-            match next {
-                Some(next) => Ok(ItemsOf(check(next)?)),
-                None => Err(PyStopAsyncIteration::new_err(())),
+        bridge::submit(py, completions, id, async move {
+            match pages.lock().await.next_raw().await {
+                Some(next) => bridge::outcome(next, shape),
+                None => Outcome::End,
             }
         })
     }
 }
 
-/// The pages of a paginated call, for `async for`.
-#[pyclass(module = "highlevel._native")]
-pub(crate) struct AsyncPageIterator {
-    pages: Arc<Mutex<Pages>>,
-}
-
-impl AsyncPageIterator {
-    pub(crate) fn new(pages: Pages) -> Self {
-        Self {
-            pages: Arc::new(Mutex::new(pages)),
-        }
-    }
-}
-
 #[pymethods]
-impl AsyncPageIterator {
-    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
+impl AsyncPages {
+    /// The next page's items, as a list.
+    fn next_items_into(
+        &self,
+        py: Python<'_>,
+        completions: &Completions,
+        id: u64,
+    ) -> PyResult<Task> {
+        self.next_into(py, completions, id, Outcome::Items)
     }
 
-    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let pages = self.pages.clone();
-        runtime::awaitable(py, async move {
-            let next = pages.lock().await.next_raw().await;
-            match next {
-                Some(next) => Ok(PageOf(check(next)?)),
-                None => Err(PyStopAsyncIteration::new_err(())),
-            }
-        })
+    /// The next page, as a `Page`.
+    fn next_page_into(&self, py: Python<'_>, completions: &Completions, id: u64) -> PyResult<Task> {
+        self.next_into(py, completions, id, Outcome::Page)
     }
 }

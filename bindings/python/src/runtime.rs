@@ -63,7 +63,7 @@ pub(crate) fn shutdown(py: Python<'_>) {
     py.detach(|| current.runtime.shutdown_timeout(Duration::from_secs(1)));
 }
 
-/// The runtime [`awaitable`] made sure of. Only a fork between that check and this call,
+/// The runtime a task of [`Shared`] runs on, made before the task was. Only a fork between that check and this call,
 /// on the same thread, could leave none, which cannot happen.
 fn made() -> Handle {
     runtime().unwrap_or_else(|e| unreachable!("the runtime was made just before: {e}"))
@@ -145,14 +145,4 @@ impl ContextExt for Shared {
     fn get_task_locals() -> Option<TaskLocals> {
         LOCALS.try_with(Clone::clone).ok()
     }
-}
-
-/// Turns `future` into an asyncio awaitable running on the shared runtime.
-pub(crate) fn awaitable<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
-where
-    F: Future<Output = PyResult<T>> + Send + 'static,
-    T: for<'a> IntoPyObject<'a> + Send + 'static,
-{
-    runtime()?;
-    pyo3_async_runtimes::generic::future_into_py::<Shared, F, T>(py, future)
 }

@@ -73,7 +73,7 @@ async def test_paginating_an_operation_that_does_not_page_is_refused(
 
     native = aclient._native
     try:
-        native.items_async("get_contact", {"contactId": "x"})
+        native.pages_async("get_contact", {"contactId": "x"})
     except highlevel.InvalidArgumentError as error:
         assert "does not paginate" in str(error)
     else:

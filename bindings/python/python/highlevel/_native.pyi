@@ -4,13 +4,14 @@ checks them against the built module)."""
 from typing import Any, Optional, final
 
 __all__ = [
-    "AsyncItemPages",
-    "AsyncPageIterator",
+    "AsyncPages",
+    "Completions",
     "ItemPages",
     "NativeClient",
     "NativeSandbox",
     "Page",
     "PageIterator",
+    "Task",
     "operations",
     "reset_logging",
     "shutdown",
@@ -39,13 +40,17 @@ class NativeClient:
         user_agent: Optional[str],
     ) -> NativeClient: ...
     def call(self, operation: str, params: Optional[Any], body: Optional[Any] = None) -> Any: ...
-    def call_async(
-        self, operation: str, params: Optional[Any], body: Optional[Any] = None
-    ) -> Any: ...
+    def call_into(
+        self,
+        operation: str,
+        params: Optional[Any],
+        body: Optional[Any],
+        completions: Completions,
+        id: int,
+    ) -> Task: ...
     def items(self, operation: str, params: Optional[Any]) -> ItemPages: ...
     def pages(self, operation: str, params: Optional[Any]) -> PageIterator: ...
-    def items_async(self, operation: str, params: Optional[Any]) -> AsyncItemPages: ...
-    def pages_async(self, operation: str, params: Optional[Any]) -> AsyncPageIterator: ...
+    def pages_async(self, operation: str, params: Optional[Any]) -> AsyncPages: ...
 
 @final
 class Page:
@@ -69,16 +74,25 @@ class PageIterator:
     def __next__(self) -> Page: ...
 
 @final
-class AsyncItemPages:
-    """The items of a paginated call, a list per page, for `async for`."""
+class AsyncPages:
+    """The pages of a paginated call for asyncio, each fetched into `Completions`."""
 
-    def __aiter__(self) -> AsyncItemPages: ...
-    def __anext__(self) -> Any: ...
+    def next_items_into(self, completions: Completions, id: int) -> Task: ...
+    def next_page_into(self, completions: Completions, id: int) -> Task: ...
 
 @final
-class AsyncPageIterator:
-    def __aiter__(self) -> AsyncPageIterator: ...
-    def __anext__(self) -> Any: ...
+class Completions:
+    """The finished outcomes of one event loop's native tasks."""
+
+    def __new__(cls) -> Completions: ...
+    def fileno(self) -> int: ...
+    def drain(self) -> list[tuple[int, Any, Optional[BaseException]]]: ...
+
+@final
+class Task:
+    """A native task started for asyncio."""
+
+    def cancel(self) -> None: ...
 
 @final
 class NativeSandbox:
