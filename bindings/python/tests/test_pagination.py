@@ -3,6 +3,8 @@ prefetch of one page."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import highlevel
 
 LOC = highlevel.LOCATION_IDS[0]
@@ -64,6 +66,20 @@ async def test_async_items_and_pages(aclient: highlevel.AsyncClient) -> None:
     assert len(ids) >= 300 and len(set(ids)) == len(ids)
     pages = [p async for p in aclient.contacts.pages(location_id=LOC, limit=100)]
     assert sum(len(p.items) for p in pages) == len(ids)
+
+
+async def test_leaving_an_async_walk_early_stops_it(fresh: highlevel.Sandbox) -> None:
+    client = fresh.async_client()
+    walk = client.contacts.iter(location_id=LOC, limit=10)
+    async for _ in walk:
+        break
+    assert isinstance(walk, AsyncGenerator)
+    await walk.aclose()
+    # Nothing is left waiting: the client goes on with other work at once.
+    answer = await client.users.list(location_id=LOC)
+    assert "users" in answer
+    # The page in hand, the one fetched ahead and the one asked for after it, at most.
+    assert 1 <= fresh.processed("listContacts") <= 3
 
 
 async def test_paginating_an_operation_that_does_not_page_is_refused(

@@ -68,20 +68,30 @@ def _items(pages: Any) -> Iterator[Any]:
 
 
 async def _async_items(pages: _native.AsyncPages) -> AsyncIterator[Any]:
-    while True:
-        items = await _submit(pages.next_items_into)
-        if items is None:
-            return
+    async for items in _ahead(pages.next_items_into):
         for item in items:
             yield item
 
 
 async def _async_pages(pages: _native.AsyncPages) -> AsyncIterator[_native.Page]:
-    while True:
-        page = await _submit(pages.next_page_into)
-        if page is None:
-            return
+    async for page in _ahead(pages.next_page_into):
         yield page
+
+
+async def _ahead(start: _Start) -> AsyncIterator[Any]:
+    """What `start` fetches, one after another until `None`, each asked for before the
+    caller gets the one before: the wake-up and hand-over of the next page then overlap
+    the caller's work on this one."""
+    ahead = _submit(start)
+    try:
+        while True:
+            got = await ahead
+            if got is None:
+                return
+            ahead = _submit(start)
+            yield got
+    finally:
+        ahead.cancel()
 
 
 class _Waiter:
