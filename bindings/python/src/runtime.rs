@@ -1,4 +1,4 @@
-//! The tokio runtime every client of the process shares, and its bridge to asyncio.
+//! The tokio runtime every client of the process shares.
 //!
 //! The runtime is remade when the process id changes: a child made by `os.fork()` inherits
 //! the parent's runtime without its threads, so the parent's would never run anything
@@ -63,8 +63,8 @@ pub(crate) fn shutdown(py: Python<'_>) {
     py.detach(|| current.runtime.shutdown_timeout(Duration::from_secs(1)));
 }
 
-/// The runtime a task of [`Shared`] runs on, made before the task was. Only a fork between that check and this call,
-/// on the same thread, could leave none, which cannot happen.
+/// The runtime a task of [`Shared`] runs on, made before the task was. Only a fork between
+/// that and this call, on the same thread, could leave none, which cannot happen.
 fn made() -> Handle {
     runtime().unwrap_or_else(|e| unreachable!("the runtime was made just before: {e}"))
 }
@@ -80,8 +80,9 @@ where
     Ok(py.detach(|| runtime.block_on(future)))
 }
 
-/// The runtime as pyo3-async-runtimes sees it, so that awaiting a call from asyncio runs it
-/// on the shared runtime, and cancelling the asyncio task drops it.
+/// The runtime as pyo3-async-runtimes sees it. A task started for asyncio runs in its scope
+/// (`bridge.rs`), which keeps the caller's event loop and context, so that an approval
+/// callback that is a coroutine can be awaited on that loop.
 pub(crate) struct Shared;
 
 /// A task's failure to finish, as pyo3-async-runtimes wants to see it.
