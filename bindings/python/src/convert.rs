@@ -1,8 +1,6 @@
 //! JSON values to Python objects and back: dicts, lists, strings, numbers, booleans and
 //! `None`, with every field kept.
 
-use std::collections::HashMap;
-
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -73,62 +71,28 @@ pub(crate) fn to_map(object: Option<&Bound<'_, PyAny>>, at: &str) -> PyResult<Ma
 
 /// A JSON value as plain Python data.
 pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Converter::new(py).value(value)
-}
-
-/// JSON values as plain Python data, making each distinct object key once. The items of a
-/// page repeat the same keys, and a key object used again brings its cached hash, so the
-/// dicts are filled without hashing or copying a key twice.
-pub(crate) struct Converter<'py, 'v> {
-    py: Python<'py>,
-    keys: HashMap<&'v str, Bound<'py, PyString>>,
-}
-
-impl<'py, 'v> Converter<'py, 'v> {
-    pub(crate) fn new(py: Python<'py>) -> Self {
-        Self {
-            py,
-            keys: HashMap::new(),
-        }
-    }
-
-    /// The Python object for `value`.
-    pub(crate) fn value(&mut self, value: &'v Value) -> PyResult<Bound<'py, PyAny>> {
-        let py = self.py;
-        Ok(match value {
-            Value::Null => py.None().into_bound(py),
-            Value::Bool(flag) => PyBool::new(py, *flag).to_owned().into_any(),
-            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => i.into_pyobject(py)?.into_any(),
-                (None, Some(u)) => u.into_pyobject(py)?.into_any(),
-                _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
-            },
-            Value::String(text) => PyString::new(py, text).into_any(),
-            Value::Array(items) => self.list(items)?.into_any(),
-            Value::Object(map) => {
-                let dict = PyDict::new(py);
-                for (key, value) in map {
-                    let value = self.value(value)?;
-                    dict.set_item(self.key(key), value)?;
-                }
-                dict.into_any()
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(flag) => PyBool::new(py, *flag).to_owned().into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Value::String(text) => PyString::new(py, text).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_python(py, item)?)?;
             }
-        })
-    }
-
-    /// A Python list of `items`.
-    pub(crate) fn list(&mut self, items: &'v [Value]) -> PyResult<Bound<'py, PyList>> {
-        let items = items
-            .iter()
-            .map(|item| self.value(item))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(self.py, items)
-    }
-
-    fn key(&mut self, key: &'v str) -> &Bound<'py, PyString> {
-        let py = self.py;
-        self.keys
-            .entry(key)
-            .or_insert_with(|| PyString::new(py, key))
-    }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (key, value) in map {
+                dict.set_item(key, to_python(py, value)?)?;
+            }
+            dict.into_any()
+        }
+    })
 }
